@@ -1,0 +1,194 @@
+//! The tool catalog `describe()` returns: every action with a title, a
+//! description written for a language model, its input schema, what it
+//! returns, and the specification's sample inputs.
+
+mod schema;
+
+use serde_json::{Value, json};
+
+use crate::limits::{MAX_FILTERS_TOTAL, MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS};
+use crate::request::Action;
+
+pub use schema::{CUSTOM_OBJECT_PATTERN, NAME_PATTERN, input_schema};
+
+/// The specification's sample inputs, with its masked e-mail addresses
+/// replaced by realistic ones.
+const EXAMPLES: &str = include_str!("examples.json");
+
+/// What the catalog says about one action.
+struct Entry {
+    title: &'static str,
+    description: &'static str,
+    output: &'static str,
+}
+
+fn entry(action: Action) -> Entry {
+    match action {
+        Action::Create => Entry {
+            title: "Create a CRM record",
+            description: "Creates a contact, company, deal, ticket, product, line item, quote, call, email, meeting, note, \
+                postal mail or task. Use get-properties first if unsure of property names or of the allowed values of \
+                dropdown properties (HubSpot rejects unknown properties and unknown options, and its error lists the \
+                valid ones). Deals need `dealname`, `pipeline` and `dealstage` (ids from get-pipelines). To link the \
+                new record to existing ones, add associations with HubSpot's default type ids: contact→company 1, \
+                company→contact 2, deal→contact 3, contact→deal 4, deal→company 5, company→deal 6, ticket→contact 16, \
+                contact→ticket 15, deal→line item 19. A contact whose email already exists is refused with a conflict \
+                error naming the existing record's id: update that record instead. Creating is never retried after an \
+                uncertain failure, so a record is never created twice.",
+            output: "The new record: {id, properties (the values set plus HubSpot's system properties), createdAt, \
+                updatedAt, archived}.",
+        },
+        Action::Read => Entry {
+            title: "Read a CRM record by id",
+            description: "Fetches one record by its numeric id, or by a unique property such as a contact's email when \
+                `idProperty` names it. HubSpot returns only a few default properties unless `properties` lists the ones \
+                you need, so always ask for them explicitly. `propertiesWithHistory` adds every past value with its \
+                timestamp and source; `associations` adds the ids of linked records of the given types. Archived \
+                records are found only with `archived: true`.",
+            output: "{id, properties, propertiesWithHistory?, associations? ({type: {results: [{id, type}]}}), \
+                createdAt, updatedAt, archived}. Unset requested properties come back as null.",
+        },
+        Action::Update => Entry {
+            title: "Update a CRM record",
+            description: "Changes property values of one record, by numeric id or by a unique property named in \
+                `idProperty` (such as email). Only the given properties change; an empty string clears a value. \
+                Read-only properties, unknown properties and values outside a dropdown's options are refused with a \
+                validation error that names the property and, for dropdowns, the allowed values.",
+            output: "The updated record: {id, properties, createdAt, updatedAt, archived}.",
+        },
+        Action::Archive => Entry {
+            title: "Archive (soft-delete) a CRM record",
+            description: "Moves a record to HubSpot's recycle bin (contacts can be restored there for 90 days). Use it \
+                to remove duplicates or obsolete records; it cannot be undone through this connector.",
+            output: "{\"id\": \"<the id>\", \"archived\": true}.",
+        },
+        Action::Search => Entry {
+            title: "Search CRM records",
+            description: "Finds records of one type by property filters and free text. Filters inside a group must all \
+                match; a record matches when any group matches. Values are compared as text (EQ is case-insensitive; \
+                give IN values in lower case for text properties), numbers numerically, dates as epoch milliseconds. \
+                Ask for the properties you need in `properties`. Results are paged: pass `paging.next.after` from one \
+                page as `after` of the next. Pitfalls: HubSpot's search index lags writes by a few seconds, so a \
+                record created a moment ago may not be found yet; only the first sort is applied; paging stops after \
+                the first 10,000 results; the search API allows about 5 requests per second.",
+            output: "{total, results: [{id, properties, createdAt, updatedAt, archived}], paging?: {next: {after}}}.",
+        },
+        Action::GetPipelines => Entry {
+            title: "List the pipelines of an object type",
+            description: "Lists the pipelines of deals, tickets or another pipelined type with all their stages. Use it \
+                before creating or moving a deal or ticket: `pipeline` and `dealstage` (deals) or `hs_pipeline` and \
+                `hs_pipeline_stage` (tickets) take these ids, not the labels.",
+            output: "{results: [{id, label, displayOrder, stages: [{id, label, displayOrder, metadata, archived, \
+                createdAt, updatedAt}], archived, createdAt, updatedAt}]}. Deal stage metadata has `probability` and \
+                `isClosed`; ticket stage metadata has `ticketState`.",
+        },
+        Action::GetPipelineStage => Entry {
+            title: "Get one pipeline stage",
+            description: "Fetches one stage of one pipeline by their ids, to check that a stage exists or to read its \
+                metadata (a deal stage's win probability and whether it closes the deal).",
+            output: "{id, label, displayOrder, metadata, archived, createdAt, updatedAt}.",
+        },
+        Action::GetProperties => Entry {
+            title: "List the properties of an object type",
+            description: "Lists every property of an object type: internal name (what create, update, read and search \
+                take), label, data type, field type, group, description, dropdown options, and whether the value is \
+                read-only. Use it to discover the exact names and allowed values before writing. `archived: true` \
+                lists retired properties instead.",
+            output: "{results: [{name, label, type, fieldType, description, groupName, options: [{label, value, \
+                hidden}], modificationMetadata: {readOnlyValue, …}, hasUniqueValue, calculated, hidden, \
+                hubspotDefined, createdAt, updatedAt}]}.",
+        },
+        Action::TestConnection => Entry {
+            title: "Test the connection",
+            description: "Checks that the access token works and reports, for each entity, whether it may be read and \
+                written and which Private App scopes are missing. Run it after setting up a connection or when calls \
+                fail with forbidden errors. An invalid token ends with an unauthorized error that says where to create \
+                a Private App token.",
+            output: "{ok: true, hubId, source (\"token-info\" or \"probe\"), grantedScopes, entities: [{entity, read, \
+                write (\"granted\", \"denied\" or \"unknown\"), missingScopes}], missingScopes}.",
+        },
+    }
+}
+
+/// The whole catalog.
+pub fn describe() -> Value {
+    let examples: Vec<Value> = serde_json::from_str(EXAMPLES).unwrap_or_default();
+    let actions: Vec<Value> = Action::ALL
+        .into_iter()
+        .map(|action| {
+            let Entry {
+                title,
+                description,
+                output,
+            } = entry(action);
+            let samples: Vec<Value> = examples
+                .iter()
+                .filter(|example| example["action"] == action.name())
+                .map(|example| json!({ "title": example["title"], "input": example["input"] }))
+                .collect();
+            json!({
+                "name": action.name(),
+                "title": title,
+                "description": description,
+                "inputSchema": input_schema(action),
+                "output": output,
+                "examples": samples,
+            })
+        })
+        .collect();
+    json!({
+        "name": "hubspot",
+        "version": env!("CARGO_PKG_VERSION"),
+        "description": format!(
+            "HubSpot CRM through its v3 API: create, read, update, archive and search records of the standard CRM \
+             objects, and discover pipelines, stages and properties. Property values are text. Search returns at most \
+             {MAX_SEARCH_LIMIT} records per page, {MAX_FILTERS_TOTAL} filters per search and {MAX_SEARCH_RESULTS} results in all. \
+             Errors are typed: invalid-input (nothing was sent; `path` names the field to fix), validation (HubSpot \
+             refused values; `problems` lists each with its allowed values), unauthorized, forbidden (with \
+             missingScopes), not-found, conflict (with existingId), rate-limited (with retryAfterMs), hubspot, transport."
+        ),
+        "actions": actions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input;
+
+    #[test]
+    fn every_action_is_described_with_a_schema() {
+        let catalog = describe();
+        let actions = catalog["actions"].as_array().unwrap();
+        assert_eq!(actions.len(), Action::ALL.len());
+        for (entry, action) in actions.iter().zip(Action::ALL) {
+            assert_eq!(entry["name"], action.name());
+            assert_eq!(
+                entry["inputSchema"]["$schema"],
+                "https://json-schema.org/draft/2020-12/schema"
+            );
+            assert!(!entry["description"].as_str().unwrap().is_empty());
+        }
+    }
+
+    #[test]
+    fn every_example_is_accepted_by_the_connector() {
+        let examples: Vec<Value> = serde_json::from_str(EXAMPLES).unwrap();
+        assert_eq!(examples.len(), 28);
+        for example in examples {
+            let action = Action::from_name(example["action"].as_str().unwrap()).unwrap();
+            let request = input::parse(action, &example["input"].to_string());
+            let built = request.and_then(|r| r.to_http());
+            assert!(built.is_ok(), "{}: {built:?}", example["title"]);
+        }
+    }
+
+    #[test]
+    fn every_action_but_the_connection_test_has_examples() {
+        let catalog = describe();
+        for entry in catalog["actions"].as_array().unwrap() {
+            let count = entry["examples"].as_array().unwrap().len();
+            assert_eq!(count == 0, entry["name"] == "test-connection", "{}", entry["name"]);
+        }
+    }
+}

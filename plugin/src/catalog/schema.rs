@@ -1,0 +1,388 @@
+//! JSON Schemas (draft 2020-12) of every action's input, built from the same
+//! tables the validation reads: entities, operators, categories and limits.
+
+use serde_json::{Value, json};
+
+use crate::entity::{ENTITIES, accepted_names};
+use crate::limits::{
+    MAX_ASSOCIATION_TYPES, MAX_ASSOCIATIONS, MAX_FILTER_GROUPS, MAX_FILTER_VALUES, MAX_FILTERS_PER_GROUP, MAX_ID_CHARS,
+    MAX_NAME_CHARS, MAX_NAME_LIST, MAX_PROPERTIES, MAX_PROPERTY_VALUE_CHARS, MAX_QUERY_CHARS, MAX_SEARCH_LIMIT,
+    MAX_SORTS, MIN_SEARCH_LIMIT,
+};
+use crate::request::{Action, AssociationCategory};
+use crate::search::{OPERATORS, Operand, SortDirection};
+
+/// The pattern of a HubSpot internal name, as `request::check_name` checks it.
+pub const NAME_PATTERN: &str = "^[A-Za-z_][A-Za-z0-9_-]*$";
+/// The pattern of a custom object type id.
+pub const CUSTOM_OBJECT_PATTERN: &str = "^2-[0-9]{1,18}$";
+
+/// The input schema of `action`.
+pub fn input_schema(action: Action) -> Value {
+    let (properties, required) = match action {
+        Action::Create => (
+            json!({
+                "entity": object_type("The type of record to create."),
+                "properties": property_values(0, "Property values of the new record, by internal name."),
+                "associations": associations(),
+            }),
+            vec!["entity", "properties"],
+        ),
+        Action::Read => (
+            json!({
+                "entity": object_type("The type of record to read."),
+                "entityId": record_id(),
+                "properties": optional(names("Properties to return. Without it HubSpot returns only a few defaults.")),
+                "propertiesWithHistory": optional(names("Properties to return with every past value.")),
+                "associations": optional(object_types("Object types whose associated record ids to return.")),
+                "archived": optional(json!({"type": "boolean", "description": "Read a record from the recycle bin."})),
+                "idProperty": id_property(),
+            }),
+            vec!["entity", "entityId"],
+        ),
+        Action::Update => (
+            json!({
+                "entity": object_type("The type of record to update."),
+                "entityId": record_id(),
+                "properties": property_values(1, "Property values to change, by internal name; \"\" clears a value."),
+                "idProperty": id_property(),
+            }),
+            vec!["entity", "entityId", "properties"],
+        ),
+        Action::Archive => (
+            json!({
+                "entity": object_type("The type of record to archive."),
+                "entityId": numeric_id("The record's id."),
+            }),
+            vec!["entity", "entityId"],
+        ),
+        Action::Search => (
+            json!({
+                "entity": object_type("The type of record to search."),
+                "searchObj": search_object(),
+            }),
+            vec!["entity", "searchObj"],
+        ),
+        Action::GetPipelines => (
+            json!({ "entity": object_type("The object type whose pipelines to list, such as deals or tickets.") }),
+            vec!["entity"],
+        ),
+        Action::GetPipelineStage => (
+            json!({
+                "entity": object_type("The object type, such as deals or tickets."),
+                "pipelineId": identifier("The pipeline's id, such as \"default\" for the default deal pipeline."),
+                "stageId": identifier("The stage's id, such as \"appointmentscheduled\"."),
+            }),
+            vec!["entity", "pipelineId", "stageId"],
+        ),
+        Action::GetProperties => (
+            json!({
+                "objectType": object_type("The object type whose properties to list."),
+                "archived": optional(json!({"type": "boolean", "description": "List the archived properties instead of the active ones."})),
+            }),
+            vec!["objectType"],
+        ),
+        Action::TestConnection => (json!({}), Vec::new()),
+    };
+    let mut schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    });
+    if matches!(action, Action::Read | Action::Update) {
+        // Without idProperty the id is HubSpot's numeric record id.
+        schema["if"] = json!({ "properties": { "idProperty": { "type": "null" } } });
+        schema["then"] = json!({ "properties": { "entityId": numeric_id("The record's id.") } });
+    }
+    schema
+}
+
+fn optional(mut schema: Value) -> Value {
+    // Null counts as absent, as agents often send it for unused members.
+    let types = match schema.get("type") {
+        Some(Value::String(single)) => json!([single, "null"]),
+        _ => return json!({ "anyOf": [schema, { "type": "null" }] }),
+    };
+    schema["type"] = types;
+    schema
+}
+
+fn object_type(description: &str) -> Value {
+    json!({
+        "description": format!(
+            "{description} One of {}; HubSpot's path names (line_items, postal_mail) and object type ids (0-1 …) work too, \
+             as do custom object type ids (2-…).",
+            ENTITIES.iter().map(|e| e.name).collect::<Vec<_>>().join(", ")
+        ),
+        "anyOf": [
+            { "type": "string", "enum": accepted_names() },
+            { "type": "string", "pattern": CUSTOM_OBJECT_PATTERN },
+        ],
+    })
+}
+
+fn object_types(description: &str) -> Value {
+    json!({
+        "type": "array",
+        "description": description,
+        "maxItems": MAX_NAME_LIST,
+        "items": object_type("An associated object type."),
+    })
+}
+
+fn name(description: &str) -> Value {
+    json!({ "type": "string", "pattern": NAME_PATTERN, "maxLength": MAX_NAME_CHARS, "description": description })
+}
+
+fn names(description: &str) -> Value {
+    json!({
+        "type": "array",
+        "description": description,
+        "maxItems": MAX_NAME_LIST,
+        "items": name("A property's internal name, such as \"firstname\"."),
+    })
+}
+
+fn identifier(description: &str) -> Value {
+    json!({
+        "description": description,
+        "anyOf": [
+            { "type": "string", "minLength": 1, "maxLength": MAX_ID_CHARS, "not": { "pattern": "^\\.+$" } },
+            { "type": "integer", "minimum": 0 },
+        ],
+    })
+}
+
+fn numeric_id(description: &str) -> Value {
+    json!({
+        "description": description,
+        "anyOf": [
+            { "type": "string", "pattern": "^[0-9]+$", "maxLength": MAX_ID_CHARS },
+            { "type": "integer", "minimum": 0 },
+        ],
+    })
+}
+
+fn record_id() -> Value {
+    identifier("The record's numeric id, or its value of `idProperty` (such as an e-mail address).")
+}
+
+fn id_property() -> Value {
+    optional(name(
+        "A unique property that `entityId` holds a value of, such as \"email\" for contacts. Omit to use the record id.",
+    ))
+}
+
+fn scalar() -> Value {
+    json!([
+        { "type": "string", "maxLength": MAX_PROPERTY_VALUE_CHARS },
+        { "type": "number" },
+        { "type": "boolean" },
+    ])
+}
+
+fn property_values(min: usize, description: &str) -> Value {
+    let mut alternatives = scalar();
+    if let Value::Array(list) = &mut alternatives {
+        list.push(json!({
+            "type": "array",
+            "description": "Options of a multiple-checkbox property; sent as HubSpot's \"a;b\" form.",
+            "items": { "anyOf": scalar(), "not": { "type": "string", "pattern": ";" } },
+        }));
+    }
+    json!({
+        "type": "object",
+        "description": format!("{description} Values are text to HubSpot: numbers and booleans are sent as text, dates as YYYY-MM-DD or epoch milliseconds."),
+        "minProperties": min,
+        "maxProperties": MAX_PROPERTIES,
+        "propertyNames": { "pattern": NAME_PATTERN, "maxLength": MAX_NAME_CHARS },
+        "additionalProperties": { "anyOf": alternatives },
+    })
+}
+
+fn associations() -> Value {
+    let categories: Vec<&str> = AssociationCategory::ALL.iter().map(|c| c.name()).collect();
+    optional(json!({
+        "type": "array",
+        "description": "Existing records to link the new one to.",
+        "maxItems": MAX_ASSOCIATIONS,
+        "items": {
+            "type": "object",
+            "required": ["to", "types"],
+            "additionalProperties": false,
+            "properties": {
+                "to": {
+                    "type": "object",
+                    "required": ["id"],
+                    "additionalProperties": false,
+                    "properties": { "id": numeric_id("The id of the record to link to.") },
+                },
+                "types": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_ASSOCIATION_TYPES,
+                    "items": {
+                        "type": "object",
+                        "required": ["associationCategory", "associationTypeId"],
+                        "additionalProperties": false,
+                        "properties": {
+                            "associationCategory": { "type": "string", "enum": categories },
+                            "associationTypeId": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": u32::MAX,
+                                "description": "HubSpot's association type id, such as 1 for contact to company.",
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    }))
+}
+
+fn search_object() -> Value {
+    let directions = [SortDirection::Ascending.name(), SortDirection::Descending.name()];
+    json!({
+        "type": "object",
+        "description": "The search criteria. All members are optional: {} lists records.",
+        "additionalProperties": false,
+        "properties": {
+            "filterGroups": optional(json!({
+                "type": "array",
+                "description": format!(
+                    "A record matches when all filters of any one group match. At most {MAX_FILTER_GROUPS} groups \
+                     of at most {MAX_FILTERS_PER_GROUP} filters, {} filters in all.",
+                    crate::limits::MAX_FILTERS_TOTAL
+                ),
+                "maxItems": MAX_FILTER_GROUPS,
+                "items": {
+                    "type": "object",
+                    "required": ["filters"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "filters": { "type": "array", "minItems": 1, "maxItems": MAX_FILTERS_PER_GROUP, "items": filter() },
+                    },
+                },
+            })),
+            "properties": optional(names("Properties to return for each result; without it HubSpot returns a few defaults.")),
+            "sorts": optional(json!({
+                "type": "array",
+                "description": "Sort criteria: a property name (ascending) or {propertyName, direction}. HubSpot applies the first.",
+                "maxItems": MAX_SORTS,
+                "items": {
+                    "anyOf": [
+                        name("A property to sort by, ascending."),
+                        {
+                            "type": "object",
+                            "required": ["propertyName"],
+                            "additionalProperties": false,
+                            "properties": {
+                                "propertyName": name("A property to sort by."),
+                                "direction": optional(json!({ "type": "string", "enum": directions })),
+                            },
+                        },
+                    ],
+                },
+            })),
+            "query": optional(json!({
+                "type": "string",
+                "maxLength": MAX_QUERY_CHARS,
+                "description": "Free text matched against the type's default searchable properties.",
+            })),
+            "limit": optional(json!({
+                "type": "integer",
+                "minimum": MIN_SEARCH_LIMIT,
+                "maximum": MAX_SEARCH_LIMIT,
+                "description": "Results per page; HubSpot's default is 10.",
+            })),
+            "after": optional(json!({
+                "description": "The paging cursor from the previous page's paging.next.after.",
+                "anyOf": [
+                    { "type": "string", "minLength": 1, "maxLength": MAX_ID_CHARS },
+                    { "type": "integer", "minimum": 0 },
+                ],
+            })),
+        },
+    })
+}
+
+fn filter() -> Value {
+    let with = |operand: Operand| -> Vec<&str> {
+        OPERATORS
+            .iter()
+            .filter(|op| op.operand == operand)
+            .map(|op| op.name)
+            .collect()
+    };
+    let absent = json!({ "type": "null" });
+    let scalar_value = json!({ "anyOf": scalar() });
+    json!({
+        "type": "object",
+        "required": ["propertyName", "operator"],
+        "additionalProperties": false,
+        "properties": {
+            "propertyName": name("The property to compare."),
+            "operator": {
+                "type": "string",
+                "enum": OPERATORS.iter().map(|op| op.name).collect::<Vec<_>>(),
+                "description": OPERATORS.iter().map(|op| format!("{}: {}", op.name, op.meaning)).collect::<Vec<_>>().join("; "),
+            },
+            "value": scalar_value,
+            "highValue": scalar_value,
+            "values": { "type": "array", "minItems": 1, "maxItems": MAX_FILTER_VALUES, "items": scalar_value },
+        },
+        "allOf": [
+            {
+                "if": { "properties": { "operator": { "enum": with(Operand::Value) } } },
+                "then": { "required": ["value"], "properties": { "highValue": absent, "values": absent } },
+            },
+            {
+                "if": { "properties": { "operator": { "enum": with(Operand::Range) } } },
+                "then": { "required": ["value", "highValue"], "properties": { "values": absent } },
+            },
+            {
+                "if": { "properties": { "operator": { "enum": with(Operand::Values) } } },
+                "then": { "required": ["values"], "properties": { "value": absent, "highValue": absent } },
+            },
+            {
+                "if": { "properties": { "operator": { "enum": with(Operand::Nothing) } } },
+                "then": { "properties": { "value": absent, "highValue": absent, "values": absent } },
+            },
+        ],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::input_fields;
+
+    #[test]
+    fn every_schema_lists_exactly_the_members_the_parser_accepts() {
+        for action in Action::ALL {
+            let schema = input_schema(action);
+            let mut listed: Vec<&str> = schema["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let mut accepted = input_fields(action).to_vec();
+            listed.sort_unstable();
+            accepted.sort_unstable();
+            assert_eq!(listed, accepted, "{}", action.name());
+        }
+    }
+
+    #[test]
+    fn search_limits_come_from_the_limits_table() {
+        let schema = input_schema(Action::Search);
+        let search = &schema["properties"]["searchObj"]["properties"];
+        assert_eq!(search["limit"]["maximum"], MAX_SEARCH_LIMIT);
+        assert_eq!(search["filterGroups"]["maxItems"], MAX_FILTER_GROUPS);
+        assert_eq!(search["query"]["maxLength"], MAX_QUERY_CHARS);
+    }
+}

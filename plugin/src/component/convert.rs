@@ -1,0 +1,354 @@
+//! Conversions between the WIT types and the pure logic's types.
+
+use super::bindings::exports::connector::hubspot::crm;
+use super::bindings::exports::connector::hubspot::types as wit;
+use crate::connection::Connection;
+use crate::connection_test::{Access, ConnectionReport, ScopeSource};
+use crate::error::{self, Error, RateLimitPolicy, TransportFailure};
+use crate::output::{CrmRecord, Pipeline, PipelineStage, PropertyDefinition, SearchPage};
+use crate::request::{
+    ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest, ReadRequest, UpdateRequest,
+};
+use crate::search::{Filter, FilterOperator, SearchRequest, Sort, SortDirection};
+
+pub fn connection(conn: &wit::Connection) -> Connection {
+    Connection {
+        access_token: conn.access_token.clone(),
+        api_base: conn.api_base.clone(),
+    }
+}
+
+fn properties(values: Vec<crm::PropertyValue>) -> Vec<(String, String)> {
+    values.into_iter().map(|p| (p.name, p.value)).collect()
+}
+
+pub fn create(request: crm::CreateRequest) -> CreateRequest {
+    CreateRequest {
+        object_type: request.object_type,
+        properties: properties(request.properties),
+        associations: request
+            .associations
+            .into_iter()
+            .map(|association| AssociationInput {
+                to_id: association.to_id,
+                types: association
+                    .types
+                    .into_iter()
+                    .map(|t| AssociationType {
+                        category: category(t.category),
+                        type_id: t.type_id,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn category(category: crm::AssociationCategory) -> AssociationCategory {
+    match category {
+        crm::AssociationCategory::HubspotDefined => AssociationCategory::HubspotDefined,
+        crm::AssociationCategory::UserDefined => AssociationCategory::UserDefined,
+        crm::AssociationCategory::IntegratorDefined => AssociationCategory::IntegratorDefined,
+        crm::AssociationCategory::Work => AssociationCategory::Work,
+    }
+}
+
+pub fn read(request: crm::ReadRequest) -> ReadRequest {
+    ReadRequest {
+        object_type: request.object_type,
+        record_id: request.record_id,
+        properties: request.properties,
+        properties_with_history: request.properties_with_history,
+        associations: request.associations,
+        archived: request.archived,
+        id_property: request.id_property,
+    }
+}
+
+pub fn update(request: crm::UpdateRequest) -> UpdateRequest {
+    UpdateRequest {
+        object_type: request.object_type,
+        record_id: request.record_id,
+        properties: properties(request.properties),
+        id_property: request.id_property,
+    }
+}
+
+pub fn archive(request: crm::ArchiveRequest) -> ArchiveRequest {
+    ArchiveRequest {
+        object_type: request.object_type,
+        record_id: request.record_id,
+    }
+}
+
+pub fn search(request: crm::SearchRequest) -> SearchRequest {
+    SearchRequest {
+        object_type: request.object_type,
+        filter_groups: request
+            .filter_groups
+            .into_iter()
+            .map(|group| {
+                group
+                    .filters
+                    .into_iter()
+                    .map(|f| Filter {
+                        property_name: f.property_name,
+                        operator: operator(f.operator),
+                    })
+                    .collect()
+            })
+            .collect(),
+        properties: request.properties,
+        sorts: request
+            .sorts
+            .into_iter()
+            .map(|s| Sort {
+                property_name: s.property_name,
+                direction: match s.direction {
+                    crm::SortDirection::Ascending => SortDirection::Ascending,
+                    crm::SortDirection::Descending => SortDirection::Descending,
+                },
+            })
+            .collect(),
+        query: request.query,
+        limit: request.limit,
+        after: request.after,
+    }
+}
+
+fn operator(operator: crm::FilterOperator) -> FilterOperator {
+    use crm::FilterOperator as W;
+    match operator {
+        W::Eq(v) => FilterOperator::Eq(v),
+        W::Neq(v) => FilterOperator::Neq(v),
+        W::Lt(v) => FilterOperator::Lt(v),
+        W::Lte(v) => FilterOperator::Lte(v),
+        W::Gt(v) => FilterOperator::Gt(v),
+        W::Gte(v) => FilterOperator::Gte(v),
+        W::Between(range) => FilterOperator::Between {
+            low: range.low,
+            high: range.high,
+        },
+        W::In(values) => FilterOperator::In(values),
+        W::NotIn(values) => FilterOperator::NotIn(values),
+        W::HasProperty => FilterOperator::HasProperty,
+        W::NotHasProperty => FilterOperator::NotHasProperty,
+        W::ContainsToken(v) => FilterOperator::ContainsToken(v),
+        W::NotContainsToken(v) => FilterOperator::NotContainsToken(v),
+    }
+}
+
+pub fn record(record: CrmRecord) -> crm::CrmRecord {
+    crm::CrmRecord {
+        id: record.id,
+        properties: record
+            .properties
+            .into_iter()
+            .map(|(name, value)| crm::PropertyEntry { name, value })
+            .collect(),
+        properties_with_history: record
+            .properties_with_history
+            .into_iter()
+            .map(|(name, versions)| crm::PropertyHistory {
+                name,
+                versions: versions
+                    .into_iter()
+                    .map(|v| crm::PropertyVersion {
+                        value: v.value,
+                        timestamp: v.timestamp,
+                        source_type: v.source_type,
+                        source_id: v.source_id,
+                        source_label: v.source_label,
+                        updated_by_user_id: v.updated_by_user_id,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        associations: record
+            .associations
+            .into_iter()
+            .map(|(object_type, collection)| crm::AssociationList {
+                object_type,
+                results: collection
+                    .results
+                    .into_iter()
+                    .map(|a| crm::AssociatedRecord {
+                        id: a.id,
+                        association_type: a.association_type,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        created_at: record.created_at,
+        updated_at: record.updated_at,
+        archived: record.archived,
+        archived_at: record.archived_at,
+    }
+}
+
+pub fn search_page(page: SearchPage) -> crm::SearchPage {
+    let next_after = page.next_after().map(str::to_owned);
+    crm::SearchPage {
+        total: page.total,
+        results: page.results.into_iter().map(record).collect(),
+        next_after,
+    }
+}
+
+pub fn stage(stage: PipelineStage) -> crm::PipelineStage {
+    crm::PipelineStage {
+        id: stage.id,
+        label: stage.label,
+        display_order: stage.display_order,
+        metadata: stage.metadata.into_iter().collect(),
+        archived: stage.archived,
+        created_at: stage.created_at,
+        updated_at: stage.updated_at,
+    }
+}
+
+pub fn pipeline(pipeline: Pipeline) -> crm::Pipeline {
+    crm::Pipeline {
+        id: pipeline.id,
+        label: pipeline.label,
+        display_order: pipeline.display_order,
+        stages: pipeline.stages.into_iter().map(stage).collect(),
+        archived: pipeline.archived,
+        created_at: pipeline.created_at,
+        updated_at: pipeline.updated_at,
+    }
+}
+
+pub fn property(property: PropertyDefinition) -> crm::PropertyDefinition {
+    crm::PropertyDefinition {
+        read_only_value: property.read_only_value(),
+        name: property.name,
+        label: property.label,
+        type_: property.property_type,
+        field_type: property.field_type,
+        description: property.description,
+        group_name: property.group_name,
+        options: property
+            .options
+            .into_iter()
+            .map(|o| crm::PropertyOption {
+                label: o.label,
+                value: o.value,
+                description: o.description,
+                display_order: o.display_order,
+                hidden: o.hidden,
+            })
+            .collect(),
+        has_unique_value: property.has_unique_value,
+        calculated: property.calculated,
+        hidden: property.hidden,
+        hubspot_defined: property.hubspot_defined,
+        archived: property.archived,
+        created_at: property.created_at,
+        updated_at: property.updated_at,
+    }
+}
+
+fn access(access: Access) -> crm::Access {
+    match access {
+        Access::Granted => crm::Access::Granted,
+        Access::Denied => crm::Access::Denied,
+        Access::Unknown => crm::Access::Unknown,
+    }
+}
+
+pub fn report(report: ConnectionReport) -> crm::ConnectionReport {
+    crm::ConnectionReport {
+        hub_id: report.hub_id,
+        source: match report.source {
+            ScopeSource::TokenInfo => crm::ScopeSource::TokenInfo,
+            ScopeSource::Probe => crm::ScopeSource::Probe,
+        },
+        granted_scopes: report.granted_scopes,
+        entities: report
+            .entities
+            .into_iter()
+            .map(|e| crm::EntityAccess {
+                entity: e.entity,
+                read: access(e.read),
+                write: access(e.write),
+                missing_scopes: e.missing_scopes,
+            })
+            .collect(),
+        missing_scopes: report.missing_scopes,
+    }
+}
+
+fn api_error(detail: error::ApiError) -> wit::ApiError {
+    wit::ApiError {
+        status: detail.status,
+        category: detail.category,
+        sub_category: detail.sub_category,
+        message: detail.message,
+        correlation_id: detail.correlation_id,
+        body: detail.body,
+        attempts: detail.attempts,
+    }
+}
+
+pub fn error(error: Error) -> wit::Error {
+    match error {
+        Error::InvalidInput(problem) => wit::Error::InvalidInput(wit::InputProblem {
+            path: problem.path.as_str().to_owned(),
+            message: problem.message,
+        }),
+        Error::Unauthorized(detail) => wit::Error::Unauthorized(api_error(*detail)),
+        Error::Forbidden { detail, missing_scopes } => wit::Error::Forbidden(wit::ForbiddenError {
+            detail: api_error(*detail),
+            missing_scopes,
+        }),
+        Error::NotFound(detail) => wit::Error::NotFound(api_error(*detail)),
+        Error::Conflict { detail, existing_id } => wit::Error::Conflict(wit::ConflictError {
+            detail: api_error(*detail),
+            existing_id,
+        }),
+        Error::Validation { detail, problems } => wit::Error::Validation(wit::ValidationError {
+            detail: api_error(*detail),
+            problems: problems
+                .into_iter()
+                .map(|p| wit::PropertyProblem {
+                    name: p.name,
+                    code: p.code,
+                    message: p.message,
+                    allowed_values: p.allowed_values,
+                })
+                .collect(),
+        }),
+        Error::RateLimited {
+            detail,
+            policy,
+            retry_after_ms,
+        } => wit::Error::RateLimited(wit::RateLimitedError {
+            detail: api_error(*detail),
+            policy: match policy {
+                RateLimitPolicy::TenSecondly => wit::RateLimitPolicy::TenSecondly,
+                RateLimitPolicy::Secondly => wit::RateLimitPolicy::Secondly,
+                RateLimitPolicy::Daily => wit::RateLimitPolicy::Daily,
+                RateLimitPolicy::Unknown => wit::RateLimitPolicy::Unknown,
+            },
+            retry_after_ms,
+        }),
+        Error::HubSpot(detail) => wit::Error::Hubspot(api_error(*detail)),
+        Error::Transport(transport) => wit::Error::Transport(wit::TransportError {
+            kind: match transport.kind {
+                TransportFailure::Denied => wit::TransportFailure::Denied,
+                TransportFailure::Dns => wit::TransportFailure::Dns,
+                TransportFailure::Connection => wit::TransportFailure::Connection,
+                TransportFailure::Timeout => wit::TransportFailure::Timeout,
+                TransportFailure::Tls => wit::TransportFailure::Tls,
+                TransportFailure::Protocol => wit::TransportFailure::Protocol,
+                TransportFailure::ResponseTooLarge => wit::TransportFailure::ResponseTooLarge,
+                TransportFailure::MalformedResponse => wit::TransportFailure::MalformedResponse,
+                TransportFailure::Other => wit::TransportFailure::Other,
+            },
+            message: transport.message,
+            status: transport.status,
+            attempts: transport.attempts,
+        }),
+    }
+}

@@ -1,0 +1,274 @@
+//! The CRM object types the connector knows: their names, HubSpot path names,
+//! type ids and the Private App scopes that unlock them. The one table of them.
+
+use std::fmt;
+
+/// One of the connector's built-in CRM entities.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Entity {
+    /// The connector's name, as the specification spells it (`lineItems`).
+    pub name: &'static str,
+    /// HubSpot's path segment (`line_items`).
+    pub path_name: &'static str,
+    /// HubSpot's object type id (`0-8`).
+    pub type_id: &'static str,
+    /// Scopes any one of which allows reading (from HubSpot's OpenAPI `security`).
+    pub read_scopes: &'static [&'static str],
+    /// Scopes any one of which allows writing.
+    pub write_scopes: &'static [&'static str],
+    /// Whether records of this type live in pipelines.
+    pub has_pipelines: bool,
+}
+
+/// The built-in entities, in the specification's order.
+pub const ENTITIES: &[Entity] = &[
+    Entity {
+        name: "companies",
+        path_name: "companies",
+        type_id: "0-2",
+        read_scopes: &["crm.objects.companies.read"],
+        write_scopes: &["crm.objects.companies.write"],
+        has_pipelines: false,
+    },
+    Entity {
+        name: "contacts",
+        path_name: "contacts",
+        type_id: "0-1",
+        read_scopes: &["crm.objects.contacts.read"],
+        write_scopes: &["crm.objects.contacts.write"],
+        has_pipelines: false,
+    },
+    Entity {
+        name: "deals",
+        path_name: "deals",
+        type_id: "0-3",
+        read_scopes: &["crm.objects.deals.read"],
+        write_scopes: &["crm.objects.deals.write"],
+        has_pipelines: true,
+    },
+    Entity {
+        name: "lineItems",
+        path_name: "line_items",
+        type_id: "0-8",
+        read_scopes: &["crm.objects.line_items.read", "e-commerce"],
+        write_scopes: &["crm.objects.line_items.write", "e-commerce"],
+        has_pipelines: false,
+    },
+    Entity {
+        name: "products",
+        path_name: "products",
+        type_id: "0-7",
+        read_scopes: &["crm.objects.products.read", "e-commerce"],
+        write_scopes: &["crm.objects.products.write", "e-commerce"],
+        has_pipelines: false,
+    },
+    Entity {
+        name: "tickets",
+        path_name: "tickets",
+        type_id: "0-5",
+        read_scopes: &["tickets", "crm.objects.tickets.read"],
+        write_scopes: &["tickets", "crm.objects.tickets.write"],
+        has_pipelines: true,
+    },
+    Entity {
+        name: "quotes",
+        path_name: "quotes",
+        type_id: "0-14",
+        read_scopes: &["crm.objects.quotes.read", "e-commerce"],
+        write_scopes: &["crm.objects.quotes.write", "e-commerce"],
+        has_pipelines: false,
+    },
+    Entity {
+        name: "calls",
+        path_name: "calls",
+        type_id: "0-48",
+        read_scopes: &["crm.objects.contacts.read"],
+        write_scopes: &["crm.objects.contacts.write"],
+        has_pipelines: false,
+    },
+    Entity {
+        name: "emails",
+        path_name: "emails",
+        type_id: "0-49",
+        read_scopes: &["crm.objects.contacts.read", "sales-email-read"],
+        write_scopes: &["crm.objects.contacts.write", "sales-email-read"],
+        has_pipelines: false,
+    },
+    Entity {
+        name: "meetings",
+        path_name: "meetings",
+        type_id: "0-47",
+        read_scopes: &["crm.objects.contacts.read"],
+        write_scopes: &["crm.objects.contacts.write"],
+        has_pipelines: false,
+    },
+    Entity {
+        name: "notes",
+        path_name: "notes",
+        type_id: "0-46",
+        read_scopes: &["crm.objects.contacts.read"],
+        write_scopes: &["crm.objects.contacts.write"],
+        has_pipelines: false,
+    },
+    Entity {
+        name: "postalMails",
+        path_name: "postal_mail",
+        type_id: "0-116",
+        read_scopes: &["crm.objects.contacts.read"],
+        write_scopes: &["crm.objects.contacts.write"],
+        has_pipelines: false,
+    },
+    Entity {
+        name: "tasks",
+        path_name: "tasks",
+        type_id: "0-27",
+        read_scopes: &["crm.objects.contacts.read"],
+        write_scopes: &["crm.objects.contacts.write"],
+        has_pipelines: false,
+    },
+];
+
+/// The scopes the setup guide asks a Private App to have.
+pub const RECOMMENDED_SCOPES: &[&str] = &[
+    "crm.objects.contacts.read",
+    "crm.objects.contacts.write",
+    "crm.objects.companies.read",
+    "crm.objects.companies.write",
+    "crm.objects.deals.read",
+    "crm.objects.deals.write",
+    "crm.objects.tickets.read",
+    "crm.objects.tickets.write",
+    "crm.objects.quotes.read",
+    "crm.objects.quotes.write",
+    "crm.objects.line_items.read",
+    "crm.objects.line_items.write",
+    "crm.schemas.read",
+];
+
+/// Longest custom object type id accepted (`2-` and up to 18 digits).
+const MAX_CUSTOM_ID_DIGITS: usize = 18;
+
+/// An object type a request addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectType<'a> {
+    /// One of [`ENTITIES`].
+    Builtin(&'static Entity),
+    /// A custom object, by its type id (`2-3604285`).
+    Custom(&'a str),
+}
+
+/// Why a string is not an object type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownObjectType;
+
+impl fmt::Display for UnknownObjectType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "must be one of {}, HubSpot's path names line_items and postal_mail, \
+             an object type id such as 0-1, or a custom object type id such as 2-1234567",
+            entity_names().join(", ")
+        )
+    }
+}
+
+impl<'a> ObjectType<'a> {
+    /// Resolves a connector name, HubSpot path name, object type id or custom
+    /// object type id. Names are matched exactly: HubSpot's are lower case.
+    pub fn parse(text: &'a str) -> Result<Self, UnknownObjectType> {
+        if let Some(entity) = ENTITIES
+            .iter()
+            .find(|e| e.name == text || e.path_name == text || e.type_id == text)
+        {
+            return Ok(Self::Builtin(entity));
+        }
+        match text.strip_prefix("2-") {
+            Some(digits)
+                if !digits.is_empty()
+                    && digits.len() <= MAX_CUSTOM_ID_DIGITS
+                    && digits.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                Ok(Self::Custom(text))
+            }
+            _ => Err(UnknownObjectType),
+        }
+    }
+
+    /// The segment that names this type in HubSpot's URLs.
+    pub fn path_segment(&self) -> &'a str {
+        match self {
+            Self::Builtin(entity) => entity.path_name,
+            Self::Custom(id) => id,
+        }
+    }
+
+    /// The built-in entity, if this is one.
+    pub fn entity(&self) -> Option<&'static Entity> {
+        match self {
+            Self::Builtin(entity) => Some(entity),
+            Self::Custom(_) => None,
+        }
+    }
+}
+
+/// The connector's entity names, in the specification's order.
+pub fn entity_names() -> Vec<&'static str> {
+    ENTITIES.iter().map(|e| e.name).collect()
+}
+
+/// Every spelling [`ObjectType::parse`] accepts for a built-in entity.
+pub fn accepted_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = ENTITIES.iter().map(|e| e.name).collect();
+    for entity in ENTITIES {
+        if entity.path_name != entity.name {
+            names.push(entity.path_name);
+        }
+    }
+    names.extend(ENTITIES.iter().map(|e| e.type_id));
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_of_line_items_resolves_to_one_entity() {
+        for text in ["lineItems", "line_items", "0-8"] {
+            let parsed = ObjectType::parse(text).map(|t| t.path_segment());
+            assert_eq!(parsed, Ok("line_items"), "{text}");
+        }
+        assert_eq!(
+            ObjectType::parse("postalMails").map(|t| t.path_segment()),
+            Ok("postal_mail")
+        );
+    }
+
+    #[test]
+    fn custom_object_type_ids_are_accepted_and_kept() {
+        assert_eq!(ObjectType::parse("2-3604285"), Ok(ObjectType::Custom("2-3604285")));
+        for bad in ["2-", "2-12a", "2-1234567890123456789", "3-1", "p_cars"] {
+            assert_eq!(ObjectType::parse(bad), Err(UnknownObjectType), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_names_are_rejected_with_the_list_of_entities() {
+        assert_eq!(ObjectType::parse("Contacts"), Err(UnknownObjectType));
+        assert_eq!(ObjectType::parse("leads"), Err(UnknownObjectType));
+        let message = UnknownObjectType.to_string();
+        for entity in ENTITIES {
+            assert!(message.contains(entity.name), "{message}");
+        }
+    }
+
+    #[test]
+    fn names_ids_and_path_names_are_unique() {
+        let names = accepted_names();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), names.len());
+        assert_eq!(ENTITIES.len(), 13);
+    }
+}

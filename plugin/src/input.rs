@@ -1,0 +1,799 @@
+//! Reads an action's JSON input, exactly as the specification's samples write
+//! it, into a typed request; every problem names its JSON path.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, JsonPath};
+use crate::limits::{MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_SEARCH_LIMIT, MIN_SEARCH_LIMIT};
+use crate::request::{
+    Action, ActionRequest, ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest,
+    PipelinesRequest, PropertiesRequest, ReadRequest, StageRequest, UpdateRequest, shorten,
+};
+use crate::search::{
+    Filter, FilterOperator, Operand, SearchRequest, Sort, SortDirection, operator_info, operator_names,
+};
+
+/// The members each action's input may have, required ones first.
+pub fn input_fields(action: Action) -> &'static [&'static str] {
+    match action {
+        Action::Create => &["entity", "properties", "associations"],
+        Action::Read => &[
+            "entity",
+            "entityId",
+            "properties",
+            "propertiesWithHistory",
+            "associations",
+            "archived",
+            "idProperty",
+        ],
+        Action::Update => &["entity", "entityId", "properties", "idProperty"],
+        Action::Archive => &["entity", "entityId"],
+        Action::Search => &["entity", "searchObj"],
+        Action::GetPipelines => &["entity"],
+        Action::GetPipelineStage => &["entity", "pipelineId", "stageId"],
+        Action::GetProperties => &["objectType", "archived"],
+        Action::TestConnection => &[],
+    }
+}
+
+/// The members of `searchObj`.
+pub const SEARCH_FIELDS: &[&str] = &["filterGroups", "properties", "sorts", "query", "limit", "after"];
+/// The members of one filter.
+pub const FILTER_FIELDS: &[&str] = &["propertyName", "operator", "value", "highValue", "values"];
+
+/// Parses `input_json` for `action`. Empty input counts as `{}`.
+pub fn parse(action: Action, input_json: &str) -> Result<ActionRequest, Error> {
+    let root = JsonPath::root();
+    if input_json.len() > MAX_INPUT_BYTES {
+        return Err(Error::invalid(
+            &root,
+            format!("the input is larger than {MAX_INPUT_BYTES} bytes"),
+        ));
+    }
+    let value: Value = if input_json.trim().is_empty() {
+        Value::Object(Map::new())
+    } else {
+        serde_json::from_str(input_json)
+            .map_err(|error| Error::invalid(&root, format!("the input is not valid JSON: {error}")))?
+    };
+    if depth(&value) > MAX_INPUT_DEPTH {
+        return Err(Error::invalid(
+            &root,
+            format!("the input nests deeper than {MAX_INPUT_DEPTH} levels"),
+        ));
+    }
+    let input = Object::new(&value, root)?;
+    input.deny_unknown(input_fields(action))?;
+    Ok(match action {
+        Action::Create => ActionRequest::Create(CreateRequest {
+            object_type: input.required_str("entity")?,
+            properties: input
+                .required("properties")
+                .and_then(|v| properties(v, &input.path("properties")))?,
+            associations: input
+                .optional("associations")
+                .map(|v| associations(v, &input.path("associations")))
+                .transpose()?
+                .unwrap_or_default(),
+        }),
+        Action::Read => ActionRequest::Read(ReadRequest {
+            object_type: input.required_str("entity")?,
+            record_id: input.required_id("entityId")?,
+            properties: input.optional_names("properties")?,
+            properties_with_history: input.optional_names("propertiesWithHistory")?,
+            associations: input.optional_names("associations")?,
+            archived: input.optional_bool("archived")?,
+            id_property: input.optional_str("idProperty")?,
+        }),
+        Action::Update => ActionRequest::Update(UpdateRequest {
+            object_type: input.required_str("entity")?,
+            record_id: input.required_id("entityId")?,
+            properties: input
+                .required("properties")
+                .and_then(|v| properties(v, &input.path("properties")))?,
+            id_property: input.optional_str("idProperty")?,
+        }),
+        Action::Archive => ActionRequest::Archive(ArchiveRequest {
+            object_type: input.required_str("entity")?,
+            record_id: input.required_id("entityId")?,
+        }),
+        Action::Search => {
+            let object_type = input.required_str("entity")?;
+            let search = Object::new(input.required("searchObj")?, input.path("searchObj"))?;
+            ActionRequest::Search(search_request(object_type, &search)?)
+        }
+        Action::GetPipelines => ActionRequest::GetPipelines(PipelinesRequest {
+            object_type: input.required_str("entity")?,
+        }),
+        Action::GetPipelineStage => ActionRequest::GetPipelineStage(StageRequest {
+            object_type: input.required_str("entity")?,
+            pipeline_id: input.required_id("pipelineId")?,
+            stage_id: input.required_id("stageId")?,
+        }),
+        Action::GetProperties => ActionRequest::GetProperties(PropertiesRequest {
+            object_type: input.required_str("objectType")?,
+            archived: input.optional_bool("archived")?,
+        }),
+        Action::TestConnection => ActionRequest::TestConnection,
+    })
+}
+
+fn depth(value: &Value) -> usize {
+    // Iterative, so that depth itself cannot exhaust the stack.
+    let mut deepest = 0;
+    let mut pending = vec![(value, 1)];
+    while let Some((value, level)) = pending.pop() {
+        deepest = deepest.max(level);
+        match value {
+            Value::Array(items) => pending.extend(items.iter().map(|v| (v, level + 1))),
+            Value::Object(map) => pending.extend(map.values().map(|v| (v, level + 1))),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// A JSON object being read, with the path that leads to it.
+struct Object<'a> {
+    map: &'a Map<String, Value>,
+    path: JsonPath,
+}
+
+impl<'a> Object<'a> {
+    fn new(value: &'a Value, path: JsonPath) -> Result<Self, Error> {
+        match value {
+            Value::Object(map) => Ok(Self { map, path }),
+            other => Err(Error::invalid(
+                &path,
+                format!("must be a JSON object, not {}", kind(other)),
+            )),
+        }
+    }
+
+    fn path(&self, key: &str) -> JsonPath {
+        self.path.key(key)
+    }
+
+    /// Rejects members the action does not know, suggesting the one meant.
+    fn deny_unknown(&self, known: &[&str]) -> Result<(), Error> {
+        let Some(unknown) = self.map.keys().find(|key| !known.contains(&key.as_str())) else {
+            return Ok(());
+        };
+        let normalise = |s: &str| s.to_ascii_lowercase().replace(['_', '-', ' '], "");
+        let suggestion = known.iter().find(|k| normalise(k) == normalise(unknown));
+        let hint = match suggestion {
+            Some(meant) => format!("; did you mean `{meant}`?"),
+            None if SEARCH_FIELDS.contains(&unknown.as_str()) && known.contains(&"searchObj") => {
+                "; search criteria go inside `searchObj`".to_owned()
+            }
+            None if known.is_empty() => "; this action takes no input members".to_owned(),
+            None => format!("; the accepted members are {}", quoted(known)),
+        };
+        Err(Error::invalid(
+            &self.path(unknown),
+            format!("unknown member `{}`{hint}", shorten(unknown)),
+        ))
+    }
+
+    /// A member that must be present and not null.
+    fn required(&self, key: &str) -> Result<&'a Value, Error> {
+        self.optional(key)
+            .ok_or_else(|| Error::invalid(&self.path(key), "is required".to_owned()))
+    }
+
+    /// A member that may be absent; null counts as absent.
+    fn optional(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key).filter(|value| !value.is_null())
+    }
+
+    fn required_str(&self, key: &str) -> Result<String, Error> {
+        string(self.required(key)?, &self.path(key))
+    }
+
+    fn optional_str(&self, key: &str) -> Result<Option<String>, Error> {
+        self.optional(key)
+            .map(|value| string(value, &self.path(key)))
+            .transpose()
+    }
+
+    /// An id: a string, or a non-negative integer taken as its decimal text.
+    fn required_id(&self, key: &str) -> Result<String, Error> {
+        id(self.required(key)?, &self.path(key))
+    }
+
+    fn optional_bool(&self, key: &str) -> Result<bool, Error> {
+        match self.optional(key) {
+            None => Ok(false),
+            Some(Value::Bool(flag)) => Ok(*flag),
+            Some(other) => Err(Error::invalid(
+                &self.path(key),
+                format!("must be true or false, not {}", kind(other)),
+            )),
+        }
+    }
+
+    fn optional_names(&self, key: &str) -> Result<Vec<String>, Error> {
+        self.optional(key)
+            .map_or(Ok(Vec::new()), |value| names(value, &self.path(key)))
+    }
+}
+
+fn string(value: &Value, path: &JsonPath) -> Result<String, Error> {
+    match value {
+        Value::String(text) => Ok(text.clone()),
+        other => Err(Error::invalid(path, format!("must be a string, not {}", kind(other)))),
+    }
+}
+
+fn id(value: &Value, path: &JsonPath) -> Result<String, Error> {
+    match value {
+        Value::String(text) => Ok(text.clone()),
+        Value::Number(number) if number.is_u64() => Ok(number.to_string()),
+        other => Err(Error::invalid(
+            path,
+            format!("must be a string such as \"12345678\", not {}", kind(other)),
+        )),
+    }
+}
+
+fn names(value: &Value, path: &JsonPath) -> Result<Vec<String>, Error> {
+    let Value::Array(items) = value else {
+        return Err(Error::invalid(
+            path,
+            format!(
+                "must be an array of names such as [\"email\", \"firstname\"], not {}",
+                kind(value)
+            ),
+        ));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| string(item, &path.index(index)))
+        .collect()
+}
+
+/// A property value as HubSpot stores it: text. Numbers and booleans are
+/// written as their JSON text; an array of values becomes HubSpot's
+/// `a;b;c` multi-select form.
+fn property_value(value: &Value, path: &JsonPath) -> Result<String, Error> {
+    match value {
+        Value::String(text) => Ok(text.clone()),
+        Value::Number(number) => Ok(number.to_string()),
+        Value::Bool(flag) => Ok(flag.to_string()),
+        Value::Null => Err(Error::invalid(
+            path,
+            "must not be null; to clear a value, send an empty string \"\"",
+        )),
+        Value::Array(items) => {
+            let mut parts = Vec::with_capacity(items.len());
+            for (index, item) in items.iter().enumerate() {
+                let part = match item {
+                    Value::String(_) | Value::Number(_) | Value::Bool(_) => property_value(item, &path.index(index))?,
+                    other => {
+                        return Err(Error::invalid(
+                            &path.index(index),
+                            format!("a multi-select value lists strings, not {}", kind(other)),
+                        ));
+                    }
+                };
+                if part.contains(';') {
+                    return Err(Error::invalid(
+                        &path.index(index),
+                        "a multi-select option cannot contain `;`",
+                    ));
+                }
+                parts.push(part);
+            }
+            Ok(parts.join(";"))
+        }
+        Value::Object(_) => Err(Error::invalid(
+            path,
+            "must be a string, number or boolean (HubSpot keeps every property value as text)",
+        )),
+    }
+}
+
+fn properties(value: &Value, path: &JsonPath) -> Result<Vec<(String, String)>, Error> {
+    let Value::Object(map) = value else {
+        return Err(Error::invalid(
+            path,
+            format!(
+                "must be an object of property values such as {{\"firstname\": \"Jane\"}}, not {}",
+                kind(value)
+            ),
+        ));
+    };
+    map.iter()
+        .map(|(name, value)| Ok((name.clone(), property_value(value, &path.key(name))?)))
+        .collect()
+}
+
+fn associations(value: &Value, path: &JsonPath) -> Result<Vec<AssociationInput>, Error> {
+    let Value::Array(items) = value else {
+        return Err(Error::invalid(
+            path,
+            format!("must be an array of associations, not {}", kind(value)),
+        ));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let item = Object::new(item, path.index(index))?;
+            item.deny_unknown(&["to", "types"])?;
+            let to = Object::new(item.required("to")?, item.path("to"))?;
+            to.deny_unknown(&["id"])?;
+            let types_path = item.path("types");
+            let Value::Array(types) = item.required("types")? else {
+                return Err(Error::invalid(&types_path, "must be an array of association types"));
+            };
+            Ok(AssociationInput {
+                to_id: to.required_id("id")?,
+                types: types
+                    .iter()
+                    .enumerate()
+                    .map(|(index, value)| association_type(value, &types_path.index(index)))
+                    .collect::<Result<_, _>>()?,
+            })
+        })
+        .collect()
+}
+
+fn association_type(value: &Value, path: &JsonPath) -> Result<AssociationType, Error> {
+    let object = Object::new(value, path.clone())?;
+    object.deny_unknown(&["associationCategory", "associationTypeId"])?;
+    let category_name = object.required_str("associationCategory")?;
+    let category = AssociationCategory::parse(&category_name).ok_or_else(|| {
+        let names: Vec<&str> = AssociationCategory::ALL.iter().map(|c| c.name()).collect();
+        Error::invalid(
+            &object.path("associationCategory"),
+            format!(
+                "`{}` is not an association category; use one of {}",
+                shorten(&category_name),
+                quoted(&names)
+            ),
+        )
+    })?;
+    let type_id_path = object.path("associationTypeId");
+    let type_id = match object.required("associationTypeId")? {
+        Value::Number(number) => number.as_u64().and_then(|n| u32::try_from(n).ok()).filter(|n| *n > 0),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        Error::invalid(
+            &type_id_path,
+            "must be a positive integer such as 1 (contact to company)",
+        )
+    })?;
+    Ok(AssociationType { category, type_id })
+}
+
+fn search_request(object_type: String, search: &Object<'_>) -> Result<SearchRequest, Error> {
+    search.deny_unknown(SEARCH_FIELDS)?;
+    let groups_path = search.path("filterGroups");
+    let filter_groups = match search.optional("filterGroups") {
+        None => Vec::new(),
+        Some(Value::Array(groups)) => groups
+            .iter()
+            .enumerate()
+            .map(|(index, group)| filter_group(group, &groups_path.index(index)))
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(Error::invalid(
+                &groups_path,
+                format!(
+                    "must be an array of {{\"filters\": [...]}} objects, not {}",
+                    kind(other)
+                ),
+            ));
+        }
+    };
+    let sorts_path = search.path("sorts");
+    let sorts = match search.optional("sorts") {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| sort(item, &sorts_path.index(index)))
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(Error::invalid(
+                &sorts_path,
+                format!("must be an array, not {}", kind(other)),
+            ));
+        }
+    };
+    let limit_path = search.path("limit");
+    let limit = match search.optional("limit") {
+        None => None,
+        Some(Value::Number(number)) => Some(
+            number
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| limit_error(&limit_path, &number.to_string()))?,
+        ),
+        Some(other) => return Err(limit_error(&limit_path, kind(other))),
+    };
+    Ok(SearchRequest {
+        object_type,
+        filter_groups,
+        properties: search.optional_names("properties")?,
+        sorts,
+        query: search.optional_str("query")?,
+        limit,
+        after: search
+            .optional("after")
+            .map(|value| id(value, &search.path("after")))
+            .transpose()?,
+    })
+}
+
+fn limit_error(path: &JsonPath, got: &str) -> Error {
+    Error::invalid(
+        path,
+        format!("must be an integer from {MIN_SEARCH_LIMIT} to {MAX_SEARCH_LIMIT}; got {got}"),
+    )
+}
+
+fn filter_group(value: &Value, path: &JsonPath) -> Result<Vec<Filter>, Error> {
+    let group = Object::new(value, path.clone())?;
+    group.deny_unknown(&["filters"])?;
+    let filters_path = group.path("filters");
+    match group.required("filters")? {
+        Value::Array(filters) => filters
+            .iter()
+            .enumerate()
+            .map(|(index, filter)| self::filter(filter, &filters_path.index(index)))
+            .collect(),
+        other => Err(Error::invalid(
+            &filters_path,
+            format!("must be an array of filters, not {}", kind(other)),
+        )),
+    }
+}
+
+fn filter(value: &Value, path: &JsonPath) -> Result<Filter, Error> {
+    let filter = Object::new(value, path.clone())?;
+    filter.deny_unknown(FILTER_FIELDS)?;
+    let property_name = filter.required_str("propertyName")?;
+    let operator_name = filter.required_str("operator")?;
+    let info = operator_info(&operator_name).ok_or_else(|| {
+        Error::invalid(
+            &filter.path("operator"),
+            format!(
+                "`{}` is not a search operator; use one of {}",
+                shorten(&operator_name),
+                quoted(&operator_names())
+            ),
+        )
+    })?;
+    let scalar = |key: &str| -> Result<Option<String>, Error> {
+        filter
+            .optional(key)
+            .map(|value| match value {
+                Value::String(_) | Value::Number(_) | Value::Bool(_) => property_value(value, &filter.path(key)),
+                other => Err(Error::invalid(
+                    &filter.path(key),
+                    format!("must be a string, not {}", kind(other)),
+                )),
+            })
+            .transpose()
+    };
+    let value = scalar("value")?;
+    let high_value = scalar("highValue")?;
+    let values = match filter.optional("values") {
+        None => None,
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| property_value(item, &filter.path("values").index(index)))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Some(other) => {
+            return Err(Error::invalid(
+                &filter.path("values"),
+                format!("must be an array of strings, not {}", kind(other)),
+            ));
+        }
+    };
+    let name = info.name;
+    let unexpected =
+        |key: &str, instead: &str| Error::invalid(&filter.path(key), format!("{name} does not take `{key}`{instead}"));
+    let missing = |key: &str, example: &str| {
+        Error::invalid(
+            &filter.path(key),
+            format!("{name} needs `{key}`, for example {example}"),
+        )
+    };
+    match info.operand {
+        Operand::Value => {
+            if values.is_some() {
+                return Err(unexpected("values", "; to match any of several values use IN"));
+            }
+            if high_value.is_some() {
+                return Err(unexpected("highValue", "; for a range use BETWEEN"));
+            }
+            let value = value.ok_or_else(|| missing("value", "\"value\": \"lead\""))?;
+            FilterOperator::from_parts(name, value, String::new(), Vec::new())
+        }
+        Operand::Range => {
+            if values.is_some() {
+                return Err(unexpected("values", ""));
+            }
+            let low = value.ok_or_else(|| missing("value", "\"value\": \"10000\" (the low bound)"))?;
+            let high = high_value.ok_or_else(|| missing("highValue", "\"highValue\": \"100000\" (the high bound)"))?;
+            FilterOperator::from_parts(name, low, high, Vec::new())
+        }
+        Operand::Values => {
+            if value.is_some() {
+                return Err(unexpected("value", "; list the values in `values`"));
+            }
+            if high_value.is_some() {
+                return Err(unexpected("highValue", ""));
+            }
+            let values = values
+                .ok_or_else(|| missing("values", "\"values\": [\"appointmentscheduled\", \"qualifiedtobuy\"]"))?;
+            FilterOperator::from_parts(name, String::new(), String::new(), values)
+        }
+        Operand::Nothing => {
+            for (key, present) in [
+                ("value", value.is_some()),
+                ("highValue", high_value.is_some()),
+                ("values", values.is_some()),
+            ] {
+                if present {
+                    return Err(unexpected(key, ""));
+                }
+            }
+            FilterOperator::from_parts(name, String::new(), String::new(), Vec::new())
+        }
+    }
+    .map(|operator| Filter {
+        property_name,
+        operator,
+    })
+    .ok_or_else(|| Error::invalid(&filter.path("operator"), "unknown operator"))
+}
+
+fn sort(value: &Value, path: &JsonPath) -> Result<Sort, Error> {
+    match value {
+        Value::String(name) => Ok(Sort {
+            property_name: name.clone(),
+            direction: SortDirection::Ascending,
+        }),
+        Value::Object(_) => {
+            let sort = Object::new(value, path.clone())?;
+            sort.deny_unknown(&["propertyName", "direction"])?;
+            let direction = match sort.optional_str("direction")? {
+                None => SortDirection::Ascending,
+                Some(text) => SortDirection::parse(&text).ok_or_else(|| {
+                    Error::invalid(
+                        &sort.path("direction"),
+                        format!(
+                            "`{}` is not a direction; use \"ASCENDING\" or \"DESCENDING\"",
+                            shorten(&text)
+                        ),
+                    )
+                })?,
+            };
+            Ok(Sort {
+                property_name: sort.required_str("propertyName")?,
+                direction,
+            })
+        }
+        other => Err(Error::invalid(
+            path,
+            format!(
+                "must be a property name such as \"createdate\" or {{\"propertyName\": \"createdate\", \"direction\": \"DESCENDING\"}}, not {}",
+                kind(other)
+            ),
+        )),
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(action: Action, input: &str) -> (String, String) {
+        match parse(action, input) {
+            Err(Error::InvalidInput(problem)) => (problem.path.as_str().to_owned(), problem.message),
+            other => panic!("expected invalid input for {input}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_create_sample_with_an_association_parses() {
+        let request = parse(
+            Action::Create,
+            r#"{"entity": "contacts", "properties": {"email": "jane@example.com", "firstname": "Jane", "lastname": "Smith"},
+                "associations": [{"to": {"id": "12345678"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}]}]}"#,
+        );
+        let Ok(ActionRequest::Create(create)) = request else {
+            panic!("{request:?}")
+        };
+        assert_eq!(create.object_type, "contacts");
+        assert_eq!(create.properties.len(), 3);
+        assert_eq!(
+            create.associations,
+            vec![AssociationInput {
+                to_id: "12345678".into(),
+                types: vec![AssociationType {
+                    category: AssociationCategory::HubspotDefined,
+                    type_id: 1
+                }],
+            }]
+        );
+    }
+
+    #[test]
+    fn search_accepts_plain_and_object_sorts_and_a_numeric_cursor() {
+        let request = parse(
+            Action::Search,
+            r#"{"entity": "deals", "searchObj": {"sorts": ["amount", {"propertyName": "createdate", "direction": "DESCENDING"}], "after": 0, "limit": 50}}"#,
+        );
+        let Ok(ActionRequest::Search(search)) = request else {
+            panic!("{request:?}")
+        };
+        assert_eq!(search.after.as_deref(), Some("0"));
+        assert_eq!(search.sorts[0].direction, SortDirection::Ascending);
+        assert_eq!(search.sorts[1].direction, SortDirection::Descending);
+        assert_eq!(search.limit, Some(50));
+    }
+
+    #[test]
+    fn numbers_booleans_and_lists_become_hubspot_text() {
+        let request = parse(
+            Action::Update,
+            r#"{"entity": "deals", "entityId": 98765432, "properties": {"amount": 55000, "hs_is_closed": true, "tags": ["a", "b"]}}"#,
+        );
+        let Ok(ActionRequest::Update(update)) = request else {
+            panic!("{request:?}")
+        };
+        assert_eq!(update.record_id, "98765432");
+        assert_eq!(
+            update.properties,
+            vec![
+                ("amount".into(), "55000".into()),
+                ("hs_is_closed".into(), "true".into()),
+                ("tags".into(), "a;b".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_and_mistyped_members_name_their_path() {
+        assert_eq!(problem(Action::Create, r#"{"entity": "contacts"}"#).0, "properties");
+        assert_eq!(
+            problem(Action::Read, r#"{"entity": "contacts", "entityId": true}"#).0,
+            "entityId"
+        );
+        assert_eq!(problem(Action::Read, r#"{"entity": 3, "entityId": "1"}"#).0, "entity");
+        let (path, message) = problem(
+            Action::Update,
+            r#"{"entity": "contacts", "entityId": "1", "properties": {"phone": null}}"#,
+        );
+        assert_eq!(path, "properties.phone");
+        assert!(message.contains("\"\""), "{message}");
+    }
+
+    #[test]
+    fn unknown_members_suggest_the_intended_one() {
+        let (path, message) = problem(Action::Read, r#"{"entity": "contacts", "entityID": "1"}"#);
+        assert_eq!(path, "entityID");
+        assert!(message.contains("`entityId`"), "{message}");
+        let (_, message) = problem(Action::Search, r#"{"entity": "contacts", "filterGroups": []}"#);
+        assert!(message.contains("searchObj"), "{message}");
+    }
+
+    #[test]
+    fn operators_and_their_operands_are_checked() {
+        let search = |filter: &str| {
+            format!(r#"{{"entity": "deals", "searchObj": {{"filterGroups": [{{"filters": [{filter}]}}]}}}}"#)
+        };
+        let (path, message) = problem(
+            Action::Search,
+            &search(r#"{"propertyName": "amount", "operator": "LIKE", "value": "1"}"#),
+        );
+        assert_eq!(path, "searchObj.filterGroups[0].filters[0].operator");
+        assert!(message.contains("CONTAINS_TOKEN"), "{message}");
+        let (path, _) = problem(
+            Action::Search,
+            &search(r#"{"propertyName": "amount", "operator": "BETWEEN", "value": "1"}"#),
+        );
+        assert_eq!(path, "searchObj.filterGroups[0].filters[0].highValue");
+        let (path, _) = problem(
+            Action::Search,
+            &search(r#"{"propertyName": "dealstage", "operator": "IN", "value": "x"}"#),
+        );
+        assert_eq!(path, "searchObj.filterGroups[0].filters[0].value");
+        let (path, _) = problem(
+            Action::Search,
+            &search(r#"{"propertyName": "dealstage", "operator": "IN"}"#),
+        );
+        assert_eq!(path, "searchObj.filterGroups[0].filters[0].values");
+        let (path, message) = problem(
+            Action::Search,
+            &search(r#"{"propertyName": "email", "operator": "EQ", "values": ["a"]}"#),
+        );
+        assert_eq!(path, "searchObj.filterGroups[0].filters[0].values");
+        assert!(message.contains("IN"), "{message}");
+        let (path, _) = problem(
+            Action::Search,
+            &search(r#"{"propertyName": "email", "operator": "HAS_PROPERTY", "value": "a"}"#),
+        );
+        assert_eq!(path, "searchObj.filterGroups[0].filters[0].value");
+    }
+
+    #[test]
+    fn limits_must_be_integers() {
+        assert_eq!(
+            problem(Action::Search, r#"{"entity": "deals", "searchObj": {"limit": "10"}}"#).0,
+            "searchObj.limit"
+        );
+        assert_eq!(
+            problem(Action::Search, r#"{"entity": "deals", "searchObj": {"limit": 2.5}}"#).0,
+            "searchObj.limit"
+        );
+        assert_eq!(
+            problem(Action::Search, r#"{"entity": "deals", "searchObj": {"limit": -1}}"#).0,
+            "searchObj.limit"
+        );
+    }
+
+    #[test]
+    fn hostile_shapes_are_rejected_without_recursion() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(problem(Action::Read, &deep).0, "");
+        let deep_object = format!(
+            r#"{{"entity": "contacts", "properties": {}1{}}}"#,
+            "[".repeat(40),
+            "]".repeat(40)
+        );
+        assert_eq!(problem(Action::Create, &deep_object).0, "");
+        assert_eq!(problem(Action::Read, "not json").0, "");
+        assert_eq!(problem(Action::Read, "[]").0, "");
+        let huge = format!(r#"{{"entity": "{}"}}"#, "x".repeat(MAX_INPUT_BYTES));
+        assert_eq!(problem(Action::GetPipelines, &huge).0, "");
+    }
+
+    #[test]
+    fn test_connection_takes_empty_input() {
+        assert_eq!(parse(Action::TestConnection, ""), Ok(ActionRequest::TestConnection));
+        assert_eq!(parse(Action::TestConnection, "{}"), Ok(ActionRequest::TestConnection));
+        assert_eq!(problem(Action::TestConnection, r#"{"x": 1}"#).0, "x");
+    }
+
+    #[test]
+    fn null_optional_members_count_as_absent() {
+        let request = parse(
+            Action::Read,
+            r#"{"entity": "contacts", "entityId": "1", "idProperty": null, "archived": null}"#,
+        );
+        let Ok(ActionRequest::Read(read)) = request else {
+            panic!("{request:?}")
+        };
+        assert_eq!((read.id_property, read.archived), (None, false));
+    }
+}

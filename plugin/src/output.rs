@@ -1,0 +1,339 @@
+//! HubSpot's answers as typed values, for the `crm` interface: records,
+//! search pages, pipelines and property definitions read from the JSON.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use crate::error::{Error, TransportError, TransportFailure};
+
+/// Reads a typed answer from HubSpot's JSON; a body of the wrong shape is a
+/// malformed response.
+pub fn parse<T: DeserializeOwned>(body: &str) -> Result<T, Error> {
+    serde_json::from_str(body).map_err(|error| {
+        Error::Transport(TransportError {
+            kind: TransportFailure::MalformedResponse,
+            message: format!("HubSpot's answer does not have the documented shape: {error}"),
+            status: None,
+            attempts: 1,
+        })
+    })
+}
+
+/// A CRM record.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmRecord {
+    /// Record id.
+    pub id: String,
+    /// Property values; `None` when requested but unset.
+    #[serde(default, deserialize_with = "text_map")]
+    pub properties: BTreeMap<String, Option<String>>,
+    /// Property histories.
+    #[serde(default)]
+    pub properties_with_history: BTreeMap<String, Vec<PropertyVersion>>,
+    /// Associated record ids per object type.
+    #[serde(default)]
+    pub associations: BTreeMap<String, AssociationCollection>,
+    /// Creation time.
+    pub created_at: String,
+    /// Last change.
+    pub updated_at: String,
+    /// In the recycle bin.
+    #[serde(default)]
+    pub archived: bool,
+    /// When archived.
+    #[serde(default)]
+    pub archived_at: Option<String>,
+}
+
+/// One historical value.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PropertyVersion {
+    /// The value.
+    #[serde(deserialize_with = "text")]
+    pub value: String,
+    /// When it was set.
+    pub timestamp: String,
+    /// Where it came from.
+    pub source_type: String,
+    /// Source id.
+    #[serde(default)]
+    pub source_id: Option<String>,
+    /// Source label.
+    #[serde(default)]
+    pub source_label: Option<String>,
+    /// The user who set it.
+    #[serde(default)]
+    pub updated_by_user_id: Option<i64>,
+}
+
+/// Associated records of one type.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct AssociationCollection {
+    /// The associations.
+    #[serde(default)]
+    pub results: Vec<AssociatedId>,
+}
+
+/// One associated record.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct AssociatedId {
+    /// Its id.
+    pub id: String,
+    /// The association type's name.
+    #[serde(rename = "type", default)]
+    pub association_type: String,
+}
+
+/// One page of search results.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SearchPage {
+    /// Matches across all pages.
+    #[serde(default)]
+    pub total: u64,
+    /// This page.
+    #[serde(default)]
+    pub results: Vec<CrmRecord>,
+    /// The cursor to the next page.
+    #[serde(default)]
+    pub paging: Option<Paging>,
+}
+
+impl SearchPage {
+    /// The cursor to pass as `after` for the next page.
+    pub fn next_after(&self) -> Option<&str> {
+        self.paging.as_ref()?.next.as_ref().map(|next| next.after.as_str())
+    }
+}
+
+/// Paging information.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Paging {
+    /// The next page, if any.
+    #[serde(default)]
+    pub next: Option<NextPage>,
+}
+
+/// The next page's cursor.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct NextPage {
+    /// Pass as `after`.
+    #[serde(deserialize_with = "text")]
+    pub after: String,
+}
+
+/// A list answer: `{"results": [...]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Results<T> {
+    /// The items.
+    pub results: Vec<T>,
+}
+
+/// A pipeline.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pipeline {
+    /// Id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Position.
+    #[serde(default)]
+    pub display_order: i32,
+    /// Stages in order.
+    #[serde(default)]
+    pub stages: Vec<PipelineStage>,
+    /// Archived.
+    #[serde(default)]
+    pub archived: bool,
+    /// Creation time.
+    pub created_at: String,
+    /// Last change.
+    pub updated_at: String,
+}
+
+/// A pipeline stage.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PipelineStage {
+    /// Id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Position.
+    #[serde(default)]
+    pub display_order: i32,
+    /// Metadata, as text.
+    #[serde(default, deserialize_with = "text_map_required")]
+    pub metadata: BTreeMap<String, String>,
+    /// Archived.
+    #[serde(default)]
+    pub archived: bool,
+    /// Creation time.
+    pub created_at: String,
+    /// Last change.
+    pub updated_at: String,
+}
+
+/// A property definition.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PropertyDefinition {
+    /// Internal name.
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// Data type.
+    #[serde(rename = "type")]
+    pub property_type: String,
+    /// Form control.
+    pub field_type: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// Group.
+    #[serde(default)]
+    pub group_name: String,
+    /// Options of an enumeration.
+    #[serde(default)]
+    pub options: Vec<PropertyOption>,
+    /// Write restrictions.
+    #[serde(default)]
+    pub modification_metadata: Option<ModificationMetadata>,
+    /// Unique values.
+    #[serde(default)]
+    pub has_unique_value: bool,
+    /// Calculated by HubSpot.
+    #[serde(default)]
+    pub calculated: bool,
+    /// Hidden in the UI.
+    #[serde(default)]
+    pub hidden: bool,
+    /// Defined by HubSpot.
+    #[serde(default)]
+    pub hubspot_defined: bool,
+    /// Archived.
+    #[serde(default)]
+    pub archived: bool,
+    /// Creation time.
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// Last change.
+    #[serde(default)]
+    pub updated_at: Option<String>,
+}
+
+impl PropertyDefinition {
+    /// Whether the API refuses writes of the value.
+    pub fn read_only_value(&self) -> bool {
+        self.modification_metadata.as_ref().is_some_and(|m| m.read_only_value)
+    }
+}
+
+/// Write restrictions of a property.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModificationMetadata {
+    /// The value cannot be written.
+    #[serde(default)]
+    pub read_only_value: bool,
+}
+
+/// One option of an enumeration.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PropertyOption {
+    /// Label.
+    pub label: String,
+    /// The value to write.
+    pub value: String,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Position.
+    #[serde(default)]
+    pub display_order: Option<i32>,
+    /// Hidden.
+    #[serde(default)]
+    pub hidden: bool,
+}
+
+/// JSON scalars as text: HubSpot sends strings, but nothing is lost if a
+/// number or boolean turns up.
+fn scalar_text(value: Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(text),
+        other => Some(other.to_string()),
+    }
+}
+
+fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(scalar_text(Value::deserialize(deserializer)?).unwrap_or_default())
+}
+
+fn text_map<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, Option<String>>, D::Error> {
+    let map = Option::<BTreeMap<String, Value>>::deserialize(deserializer)?.unwrap_or_default();
+    Ok(map.into_iter().map(|(key, value)| (key, scalar_text(value))).collect())
+}
+
+fn text_map_required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error> {
+    Ok(text_map(deserializer)?
+        .into_iter()
+        .map(|(key, value)| (key, value.unwrap_or_default()))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_with_history_and_associations_reads_fully() {
+        let record: CrmRecord = parse(
+            r#"{"id":"512","properties":{"email":"a@b.co","firstname":null,"hs_object_id":"512"},
+                "propertiesWithHistory":{"dealstage":[{"value":"closedwon","timestamp":"2024-05-02T10:00:00.000Z","sourceType":"API","updatedByUserId":123}]},
+                "associations":{"companies":{"results":[{"id":"900","type":"contact_to_company"}]}},
+                "createdAt":"2019-10-30T03:30:17.883Z","updatedAt":"2019-12-07T16:50:06.678Z","archived":false}"#,
+        )
+        .unwrap();
+        assert_eq!(record.properties.get("firstname"), Some(&None));
+        assert_eq!(
+            record.properties_with_history["dealstage"][0].updated_by_user_id,
+            Some(123)
+        );
+        assert_eq!(
+            record.associations["companies"].results[0].association_type,
+            "contact_to_company"
+        );
+    }
+
+    #[test]
+    fn search_pages_expose_the_next_cursor() {
+        let page: SearchPage =
+            parse(r#"{"total":3,"results":[],"paging":{"next":{"after":"2","link":"?after=2"}}}"#).unwrap();
+        assert_eq!(page.next_after(), Some("2"));
+        let last: SearchPage = parse(r#"{"total":0,"results":[]}"#).unwrap();
+        assert_eq!(last.next_after(), None);
+    }
+
+    #[test]
+    fn a_body_of_the_wrong_shape_is_a_malformed_response() {
+        let result = parse::<CrmRecord>(r#"{"results":[]}"#);
+        assert!(matches!(result, Err(Error::Transport(t)) if t.kind == TransportFailure::MalformedResponse));
+    }
+
+    #[test]
+    fn stage_metadata_becomes_text() {
+        let stage: PipelineStage = parse(
+            r#"{"id":"closedwon","label":"Closed won","displayOrder":5,"metadata":{"isClosed":"true","probability":1.0},"archived":false,"createdAt":"1970-01-01T00:00:00Z","updatedAt":"1970-01-01T00:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(stage.metadata["probability"], "1.0");
+        assert_eq!(stage.metadata["isClosed"], "true");
+    }
+}

@@ -1,0 +1,928 @@
+//! The actions and their typed requests: what each one needs, the checks that
+//! run before anything is sent, and the HubSpot request each one becomes.
+//!
+//! Both entry points meet here: `tool.invoke` parses JSON into these types
+//! (see [`crate::input`]) and `crm` converts WIT records into them, so both
+//! are validated and sent by the same code.
+
+use serde_json::{Map, Value, json};
+
+use crate::entity::{ObjectType, UnknownObjectType};
+use crate::error::{Error, JsonPath};
+use crate::http::{HttpRequest, Method, PathBuilder, Repeatable};
+use crate::limits::{
+    MAX_ASSOCIATION_TYPES, MAX_ASSOCIATIONS, MAX_FILTER_GROUPS, MAX_FILTER_VALUES, MAX_FILTERS_PER_GROUP,
+    MAX_FILTERS_TOTAL, MAX_ID_CHARS, MAX_NAME_CHARS, MAX_NAME_LIST, MAX_PROPERTIES, MAX_PROPERTY_VALUE_CHARS,
+    MAX_QUERY_CHARS, MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS, MAX_SORTS, MIN_SEARCH_LIMIT,
+};
+use crate::search::SearchRequest;
+
+/// The connector's actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Create a record.
+    Create,
+    /// Read a record.
+    Read,
+    /// Update a record.
+    Update,
+    /// Archive a record.
+    Archive,
+    /// Search records.
+    Search,
+    /// List an object type's pipelines.
+    GetPipelines,
+    /// Read one pipeline stage.
+    GetPipelineStage,
+    /// List an object type's properties.
+    GetProperties,
+    /// Check the credential and its scopes.
+    TestConnection,
+}
+
+impl Action {
+    /// Every action, in the specification's order.
+    pub const ALL: [Action; 9] = [
+        Self::Create,
+        Self::Read,
+        Self::Update,
+        Self::Archive,
+        Self::Search,
+        Self::GetPipelines,
+        Self::GetPipelineStage,
+        Self::GetProperties,
+        Self::TestConnection,
+    ];
+
+    /// The name `invoke` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Read => "read",
+            Self::Update => "update",
+            Self::Archive => "archive",
+            Self::Search => "search",
+            Self::GetPipelines => "get-pipelines",
+            Self::GetPipelineStage => "get-pipeline-stage",
+            Self::GetProperties => "get-properties",
+            Self::TestConnection => "test-connection",
+        }
+    }
+
+    /// Looks an action up by name.
+    pub fn from_name(name: &str) -> Result<Self, Error> {
+        Self::ALL
+            .into_iter()
+            .find(|action| action.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|a| a.name()).collect();
+                Error::invalid(
+                    &JsonPath::root().key("action"),
+                    format!("unknown action `{name}`; the actions are {}", names.join(", ")),
+                )
+            })
+    }
+
+    /// The input member that names the object type.
+    pub fn object_type_field(self) -> &'static str {
+        match self {
+            Self::GetProperties => "objectType",
+            _ => "entity",
+        }
+    }
+}
+
+/// Who defined an association type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssociationCategory {
+    /// `HUBSPOT_DEFINED`.
+    HubspotDefined,
+    /// `USER_DEFINED`.
+    UserDefined,
+    /// `INTEGRATOR_DEFINED`.
+    IntegratorDefined,
+    /// `WORK`.
+    Work,
+}
+
+impl AssociationCategory {
+    /// Every category.
+    pub const ALL: [Self; 4] = [
+        Self::HubspotDefined,
+        Self::UserDefined,
+        Self::IntegratorDefined,
+        Self::Work,
+    ];
+
+    /// HubSpot's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::HubspotDefined => "HUBSPOT_DEFINED",
+            Self::UserDefined => "USER_DEFINED",
+            Self::IntegratorDefined => "INTEGRATOR_DEFINED",
+            Self::Work => "WORK",
+        }
+    }
+
+    /// Parses HubSpot's spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|category| category.name() == text)
+    }
+}
+
+/// One association type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssociationType {
+    /// Who defined it.
+    pub category: AssociationCategory,
+    /// Its id, such as 1 for contact to company.
+    pub type_id: u32,
+}
+
+/// A link from a new record to an existing one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssociationInput {
+    /// The existing record's id.
+    pub to_id: String,
+    /// The association types.
+    pub types: Vec<AssociationType>,
+}
+
+/// `POST /crm/v3/objects/{type}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CreateRequest {
+    /// The object type as given.
+    pub object_type: String,
+    /// Property values, in the order given.
+    pub properties: Vec<(String, String)>,
+    /// Links to existing records.
+    pub associations: Vec<AssociationInput>,
+}
+
+/// `GET /crm/v3/objects/{type}/{id}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadRequest {
+    /// The object type as given.
+    pub object_type: String,
+    /// The record id, or its `id_property` value.
+    pub record_id: String,
+    /// Properties to return.
+    pub properties: Vec<String>,
+    /// Properties to return with history.
+    pub properties_with_history: Vec<String>,
+    /// Associated object types to return.
+    pub associations: Vec<String>,
+    /// Read from the recycle bin.
+    pub archived: bool,
+    /// The unique property `record_id` holds a value of.
+    pub id_property: Option<String>,
+}
+
+/// `PATCH /crm/v3/objects/{type}/{id}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UpdateRequest {
+    /// The object type as given.
+    pub object_type: String,
+    /// The record id, or its `id_property` value.
+    pub record_id: String,
+    /// Property values to write.
+    pub properties: Vec<(String, String)>,
+    /// The unique property `record_id` holds a value of.
+    pub id_property: Option<String>,
+}
+
+/// `DELETE /crm/v3/objects/{type}/{id}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArchiveRequest {
+    /// The object type as given.
+    pub object_type: String,
+    /// The record id.
+    pub record_id: String,
+}
+
+/// `GET /crm/v3/pipelines/{type}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PipelinesRequest {
+    /// The object type as given.
+    pub object_type: String,
+}
+
+/// `GET /crm/v3/pipelines/{type}/{pipeline}/stages/{stage}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StageRequest {
+    /// The object type as given.
+    pub object_type: String,
+    /// The pipeline's id.
+    pub pipeline_id: String,
+    /// The stage's id.
+    pub stage_id: String,
+}
+
+/// `GET /crm/v3/properties/{type}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PropertiesRequest {
+    /// The object type as given.
+    pub object_type: String,
+    /// Return the archived properties instead of the active ones.
+    pub archived: bool,
+}
+
+/// A request for one action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionRequest {
+    /// See [`CreateRequest`].
+    Create(CreateRequest),
+    /// See [`ReadRequest`].
+    Read(ReadRequest),
+    /// See [`UpdateRequest`].
+    Update(UpdateRequest),
+    /// See [`ArchiveRequest`].
+    Archive(ArchiveRequest),
+    /// See [`SearchRequest`].
+    Search(SearchRequest),
+    /// See [`PipelinesRequest`].
+    GetPipelines(PipelinesRequest),
+    /// See [`StageRequest`].
+    GetPipelineStage(StageRequest),
+    /// See [`PropertiesRequest`].
+    GetProperties(PropertiesRequest),
+    /// Check the credential.
+    TestConnection,
+}
+
+impl ActionRequest {
+    /// Which action this is.
+    pub fn action(&self) -> Action {
+        match self {
+            Self::Create(_) => Action::Create,
+            Self::Read(_) => Action::Read,
+            Self::Update(_) => Action::Update,
+            Self::Archive(_) => Action::Archive,
+            Self::Search(_) => Action::Search,
+            Self::GetPipelines(_) => Action::GetPipelines,
+            Self::GetPipelineStage(_) => Action::GetPipelineStage,
+            Self::GetProperties(_) => Action::GetProperties,
+            Self::TestConnection => Action::TestConnection,
+        }
+    }
+
+    /// Checks everything that can be checked without HubSpot and builds the
+    /// HTTP request; `None` for the connection test, which makes its own.
+    pub fn to_http(&self) -> Result<Option<HttpRequest>, Error> {
+        let root = JsonPath::root();
+        let field = root.key(self.action().object_type_field());
+        Ok(Some(match self {
+            Self::Create(request) => {
+                let object_type = object_type(&request.object_type, &field)?;
+                let properties = property_map(&request.properties, &root.key("properties"), true)?;
+                let mut body = Map::new();
+                body.insert("properties".into(), Value::Object(properties));
+                if !request.associations.is_empty() {
+                    body.insert(
+                        "associations".into(),
+                        associations_json(&request.associations, &root.key("associations"))?,
+                    );
+                }
+                HttpRequest {
+                    method: Method::Post,
+                    path_and_query: objects_path(object_type).finish(),
+                    body: Some(Value::Object(body).to_string().into_bytes()),
+                    repeatable: Repeatable::OnlyIfUnprocessed,
+                }
+            }
+            Self::Read(request) => {
+                let object_type = object_type(&request.object_type, &field)?;
+                check_record_id(&request.record_id, request.id_property.as_deref(), &root)?;
+                check_names(&request.properties, &root.key("properties"))?;
+                check_names(&request.properties_with_history, &root.key("propertiesWithHistory"))?;
+                let associations = association_types(&request.associations, &root.key("associations"))?;
+                let mut path = objects_path(object_type)
+                    .segment(&request.record_id)
+                    .query_list("properties", &request.properties)
+                    .query_list("propertiesWithHistory", &request.properties_with_history)
+                    .query_list("associations", &associations);
+                if request.archived {
+                    path = path.query("archived", "true");
+                }
+                if let Some(id_property) = &request.id_property {
+                    path = path.query("idProperty", id_property);
+                }
+                get(path.finish())
+            }
+            Self::Update(request) => {
+                let object_type = object_type(&request.object_type, &field)?;
+                check_record_id(&request.record_id, request.id_property.as_deref(), &root)?;
+                let properties = property_map(&request.properties, &root.key("properties"), false)?;
+                let mut path = objects_path(object_type).segment(&request.record_id);
+                if let Some(id_property) = &request.id_property {
+                    path = path.query("idProperty", id_property);
+                }
+                HttpRequest {
+                    method: Method::Patch,
+                    path_and_query: path.finish(),
+                    body: Some(json!({ "properties": properties }).to_string().into_bytes()),
+                    repeatable: Repeatable::Yes,
+                }
+            }
+            Self::Archive(request) => {
+                let object_type = object_type(&request.object_type, &field)?;
+                check_record_id(&request.record_id, None, &root)?;
+                HttpRequest {
+                    method: Method::Delete,
+                    path_and_query: objects_path(object_type).segment(&request.record_id).finish(),
+                    body: None,
+                    repeatable: Repeatable::Yes,
+                }
+            }
+            Self::Search(request) => {
+                let object_type = object_type(&request.object_type, &field)?;
+                check_search(request, &root.key("searchObj"))?;
+                HttpRequest {
+                    method: Method::Post,
+                    path_and_query: objects_path(object_type).literal("search").finish(),
+                    body: Some(request.body().to_string().into_bytes()),
+                    repeatable: Repeatable::Yes,
+                }
+            }
+            Self::GetPipelines(request) => {
+                let object_type = object_type(&request.object_type, &field)?;
+                get(PathBuilder::new("/crm/v3/pipelines")
+                    .segment(object_type.path_segment())
+                    .finish())
+            }
+            Self::GetPipelineStage(request) => {
+                let object_type = object_type(&request.object_type, &field)?;
+                check_identifier(&request.pipeline_id, &root.key("pipelineId"))?;
+                check_identifier(&request.stage_id, &root.key("stageId"))?;
+                get(PathBuilder::new("/crm/v3/pipelines")
+                    .segment(object_type.path_segment())
+                    .segment(&request.pipeline_id)
+                    .literal("stages")
+                    .segment(&request.stage_id)
+                    .finish())
+            }
+            Self::GetProperties(request) => {
+                let object_type = object_type(&request.object_type, &field)?;
+                let mut path = PathBuilder::new("/crm/v3/properties").segment(object_type.path_segment());
+                if request.archived {
+                    path = path.query("archived", "true");
+                }
+                get(path.finish())
+            }
+            Self::TestConnection => return Ok(None),
+        }))
+    }
+}
+
+fn get(path_and_query: String) -> HttpRequest {
+    HttpRequest {
+        method: Method::Get,
+        path_and_query,
+        body: None,
+        repeatable: Repeatable::Yes,
+    }
+}
+
+fn objects_path(object_type: ObjectType<'_>) -> PathBuilder {
+    PathBuilder::new("/crm/v3/objects").segment(object_type.path_segment())
+}
+
+/// Resolves an object type, or says which names are accepted.
+pub fn object_type<'a>(text: &'a str, path: &JsonPath) -> Result<ObjectType<'a>, Error> {
+    ObjectType::parse(text).map_err(|UnknownObjectType| {
+        Error::invalid(
+            path,
+            format!("unknown object type `{}`: {UnknownObjectType}", shorten(text)),
+        )
+    })
+}
+
+/// Checks a HubSpot internal name (property or `idProperty`): a letter or
+/// underscore, then letters, digits, underscores or hyphens.
+pub fn check_name(name: &str, path: &JsonPath) -> Result<(), Error> {
+    let mut bytes = name.bytes();
+    let first_ok = bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+    let rest_ok = bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if name.len() > MAX_NAME_CHARS {
+        return Err(Error::invalid(
+            path,
+            format!("a property name is at most {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    if !first_ok || !rest_ok {
+        return Err(Error::invalid(
+            path,
+            format!(
+                "`{}` is not a HubSpot property name: internal names are like `firstname` or `hs_lead_status` \
+                 (letters, digits and underscores; use get-properties to list them)",
+                shorten(name)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_names(names: &[String], path: &JsonPath) -> Result<(), Error> {
+    if names.len() > MAX_NAME_LIST {
+        return Err(Error::invalid(path, format!("at most {MAX_NAME_LIST} names")));
+    }
+    names
+        .iter()
+        .enumerate()
+        .try_for_each(|(index, name)| check_name(name, &path.index(index)))
+}
+
+fn association_types(names: &[String], path: &JsonPath) -> Result<Vec<String>, Error> {
+    if names.len() > MAX_NAME_LIST {
+        return Err(Error::invalid(path, format!("at most {MAX_NAME_LIST} object types")));
+    }
+    names
+        .iter()
+        .enumerate()
+        .map(|(index, name)| object_type(name, &path.index(index)).map(|t| t.path_segment().to_owned()))
+        .collect()
+}
+
+/// Checks an id or key taken from input that goes into a URL: not empty, not
+/// a dot segment, no control characters.
+fn check_identifier(value: &str, path: &JsonPath) -> Result<(), Error> {
+    if value.is_empty() {
+        return Err(Error::invalid(path, "must not be empty"));
+    }
+    if value.chars().count() > MAX_ID_CHARS {
+        return Err(Error::invalid(
+            path,
+            format!("must be at most {MAX_ID_CHARS} characters"),
+        ));
+    }
+    if value.bytes().all(|b| b == b'.') {
+        return Err(Error::invalid(path, "`.` and `..` are not ids"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            path,
+            "must not contain control characters such as line breaks",
+        ));
+    }
+    Ok(())
+}
+
+/// Record ids are HubSpot's numeric ids unless `idProperty` says which unique
+/// property the value belongs to.
+fn check_record_id(record_id: &str, id_property: Option<&str>, root: &JsonPath) -> Result<(), Error> {
+    let path = root.key("entityId");
+    check_identifier(record_id, &path)?;
+    match id_property {
+        Some(id_property) => check_name(id_property, &root.key("idProperty")),
+        None if record_id.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+        None => {
+            let hint = if record_id.contains('@') {
+                "; to address a contact by e-mail, add \"idProperty\": \"email\""
+            } else {
+                "; to address a record by another unique property, name it in `idProperty`"
+            };
+            Err(Error::invalid(
+                &path,
+                format!(
+                    "`{}` is not a HubSpot record id (record ids are digits){hint}",
+                    shorten(record_id)
+                ),
+            ))
+        }
+    }
+}
+
+fn property_map(
+    properties: &[(String, String)],
+    path: &JsonPath,
+    allow_empty: bool,
+) -> Result<Map<String, Value>, Error> {
+    if properties.is_empty() && !allow_empty {
+        return Err(Error::invalid(
+            path,
+            "name at least one property to change, such as {\"phone\": \"+1-555-987-6543\"}",
+        ));
+    }
+    if properties.len() > MAX_PROPERTIES {
+        return Err(Error::invalid(
+            path,
+            format!("at most {MAX_PROPERTIES} properties per request"),
+        ));
+    }
+    let mut map = Map::new();
+    for (name, value) in properties {
+        let value_path = path.key(name);
+        check_name(name, &value_path)?;
+        if value.chars().count() > MAX_PROPERTY_VALUE_CHARS {
+            return Err(Error::invalid(
+                &value_path,
+                format!("HubSpot keeps at most {MAX_PROPERTY_VALUE_CHARS} characters in a property"),
+            ));
+        }
+        if map.insert(name.clone(), Value::from(value.as_str())).is_some() {
+            return Err(Error::invalid(&value_path, "the property is given twice"));
+        }
+    }
+    Ok(map)
+}
+
+fn associations_json(associations: &[AssociationInput], path: &JsonPath) -> Result<Value, Error> {
+    if associations.len() > MAX_ASSOCIATIONS {
+        return Err(Error::invalid(
+            path,
+            format!("at most {MAX_ASSOCIATIONS} associations per record"),
+        ));
+    }
+    let mut list = Vec::with_capacity(associations.len());
+    for (index, association) in associations.iter().enumerate() {
+        let item = path.index(index);
+        let id_path = item.key("to").key("id");
+        check_identifier(&association.to_id, &id_path)?;
+        if !association.to_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::invalid(
+                &id_path,
+                "must be the numeric id of the record to associate with",
+            ));
+        }
+        let types_path = item.key("types");
+        if association.types.is_empty() {
+            return Err(Error::invalid(
+                &types_path,
+                "give at least one association type, such as {\"associationCategory\": \"HUBSPOT_DEFINED\", \"associationTypeId\": 1}",
+            ));
+        }
+        if association.types.len() > MAX_ASSOCIATION_TYPES {
+            return Err(Error::invalid(
+                &types_path,
+                format!("at most {MAX_ASSOCIATION_TYPES} types per association"),
+            ));
+        }
+        let types: Vec<Value> = association
+            .types
+            .iter()
+            .map(|t| json!({ "associationCategory": t.category.name(), "associationTypeId": t.type_id }))
+            .collect();
+        list.push(json!({ "to": { "id": association.to_id }, "types": types }));
+    }
+    Ok(Value::Array(list))
+}
+
+fn check_search(request: &SearchRequest, path: &JsonPath) -> Result<(), Error> {
+    let groups_path = path.key("filterGroups");
+    if request.filter_groups.len() > MAX_FILTER_GROUPS {
+        return Err(Error::invalid(
+            &groups_path,
+            format!(
+                "HubSpot accepts at most {MAX_FILTER_GROUPS} filter groups; got {}",
+                request.filter_groups.len()
+            ),
+        ));
+    }
+    let mut total = 0;
+    for (group_index, filters) in request.filter_groups.iter().enumerate() {
+        let filters_path = groups_path.index(group_index).key("filters");
+        if filters.is_empty() {
+            return Err(Error::invalid(
+                &filters_path,
+                "a filter group needs at least one filter",
+            ));
+        }
+        if filters.len() > MAX_FILTERS_PER_GROUP {
+            return Err(Error::invalid(
+                &filters_path,
+                format!(
+                    "HubSpot accepts at most {MAX_FILTERS_PER_GROUP} filters in a group; got {}",
+                    filters.len()
+                ),
+            ));
+        }
+        total += filters.len();
+        for (index, filter) in filters.iter().enumerate() {
+            let filter_path = filters_path.index(index);
+            check_name(&filter.property_name, &filter_path.key("propertyName"))?;
+            for (key, operand) in filter.operator.scalar_operands() {
+                check_operand(operand, &filter_path.key(key))?;
+            }
+            if let Some(values) = filter.operator.values() {
+                let values_path = filter_path.key("values");
+                if values.is_empty() {
+                    return Err(Error::invalid(
+                        &values_path,
+                        format!("{} needs at least one value", filter.operator.name()),
+                    ));
+                }
+                if values.len() > MAX_FILTER_VALUES {
+                    return Err(Error::invalid(
+                        &values_path,
+                        format!("at most {MAX_FILTER_VALUES} values"),
+                    ));
+                }
+                for (value_index, value) in values.iter().enumerate() {
+                    check_operand(value, &values_path.index(value_index))?;
+                }
+            }
+        }
+    }
+    if total > MAX_FILTERS_TOTAL {
+        return Err(Error::invalid(
+            &groups_path,
+            format!("HubSpot accepts at most {MAX_FILTERS_TOTAL} filters across all groups; got {total}"),
+        ));
+    }
+    check_names(&request.properties, &path.key("properties"))?;
+    if request.sorts.len() > MAX_SORTS {
+        return Err(Error::invalid(
+            &path.key("sorts"),
+            format!("at most {MAX_SORTS} sorts (HubSpot applies the first)"),
+        ));
+    }
+    for (index, sort) in request.sorts.iter().enumerate() {
+        check_name(&sort.property_name, &path.key("sorts").index(index))?;
+    }
+    if let Some(query) = &request.query {
+        let chars = query.chars().count();
+        if chars > MAX_QUERY_CHARS {
+            return Err(Error::invalid(
+                &path.key("query"),
+                format!("HubSpot accepts a query of at most {MAX_QUERY_CHARS} characters; got {chars}"),
+            ));
+        }
+    }
+    if let Some(limit) = request.limit
+        && !(MIN_SEARCH_LIMIT..=MAX_SEARCH_LIMIT).contains(&limit)
+    {
+        return Err(Error::invalid(
+            &path.key("limit"),
+            format!("must be from {MIN_SEARCH_LIMIT} to {MAX_SEARCH_LIMIT}; got {limit}"),
+        ));
+    }
+    if let Some(after) = &request.after {
+        let after_path = path.key("after");
+        check_identifier(after, &after_path)?;
+        if let Ok(offset) = after.parse::<u64>()
+            && offset >= MAX_SEARCH_RESULTS
+        {
+            return Err(Error::invalid(
+                &after_path,
+                format!(
+                    "HubSpot's search reaches only the first {MAX_SEARCH_RESULTS} results; narrow the filters instead of paging further"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_operand(value: &str, path: &JsonPath) -> Result<(), Error> {
+    if value.chars().count() > MAX_PROPERTY_VALUE_CHARS {
+        return Err(Error::invalid(
+            path,
+            format!("at most {MAX_PROPERTY_VALUE_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Input echoed in messages is cut short so that a huge value cannot flood them.
+pub fn shorten(text: &str) -> String {
+    const KEEP: usize = 64;
+    if text.chars().count() <= KEEP {
+        text.to_owned()
+    } else {
+        let head: String = text.chars().take(KEEP).collect();
+        format!("{head}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{Filter, FilterOperator};
+
+    fn http(request: ActionRequest) -> HttpRequest {
+        request.to_http().unwrap().unwrap()
+    }
+
+    fn problem(request: ActionRequest) -> (String, String) {
+        match request.to_http() {
+            Err(Error::InvalidInput(problem)) => (problem.path.as_str().to_owned(), problem.message),
+            other => panic!("expected invalid input, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn read_puts_every_option_in_the_query() {
+        let request = http(ActionRequest::Read(ReadRequest {
+            object_type: "deals".into(),
+            record_id: "98765432".into(),
+            properties: vec!["dealname".into(), "amount".into()],
+            properties_with_history: vec!["dealstage".into()],
+            associations: vec!["contacts".into(), "lineItems".into()],
+            archived: true,
+            id_property: None,
+        }));
+        assert_eq!(request.method, Method::Get);
+        assert_eq!(
+            request.path_and_query,
+            "/crm/v3/objects/deals/98765432?properties=dealname&properties=amount\
+             &propertiesWithHistory=dealstage&associations=contacts&associations=line_items&archived=true"
+        );
+    }
+
+    #[test]
+    fn update_by_email_encodes_the_id_and_names_the_id_property() {
+        let request = http(ActionRequest::Update(UpdateRequest {
+            object_type: "contacts".into(),
+            record_id: "jane+crm@example.com".into(),
+            properties: vec![("lifecyclestage".into(), "customer".into())],
+            id_property: Some("email".into()),
+        }));
+        assert_eq!(request.method, Method::Patch);
+        assert_eq!(
+            request.path_and_query,
+            "/crm/v3/objects/contacts/jane%2Bcrm%40example.com?idProperty=email"
+        );
+        assert_eq!(
+            request.body,
+            Some(br#"{"properties":{"lifecyclestage":"customer"}}"#.to_vec())
+        );
+    }
+
+    #[test]
+    fn create_is_repeatable_only_if_unprocessed() {
+        let request = http(ActionRequest::Create(CreateRequest {
+            object_type: "postalMails".into(),
+            properties: vec![("hs_timestamp".into(), "2025-01-01T00:00:00Z".into())],
+            associations: Vec::new(),
+        }));
+        assert_eq!(request.path_and_query, "/crm/v3/objects/postal_mail");
+        assert_eq!(request.repeatable, Repeatable::OnlyIfUnprocessed);
+        assert_eq!(
+            request.body,
+            Some(br#"{"properties":{"hs_timestamp":"2025-01-01T00:00:00Z"}}"#.to_vec())
+        );
+    }
+
+    #[test]
+    fn a_non_numeric_id_without_id_property_is_rejected_with_a_hint() {
+        let (path, message) = problem(ActionRequest::Read(ReadRequest {
+            object_type: "contacts".into(),
+            record_id: "jane@example.com".into(),
+            ..ReadRequest::default()
+        }));
+        assert_eq!(path, "entityId");
+        assert!(message.contains("\"idProperty\": \"email\""), "{message}");
+    }
+
+    #[test]
+    fn dot_segments_never_reach_a_url() {
+        for id in [".", ".."] {
+            let (path, _) = problem(ActionRequest::Update(UpdateRequest {
+                object_type: "contacts".into(),
+                record_id: id.into(),
+                properties: vec![("a".into(), "b".into())],
+                id_property: Some("email".into()),
+            }));
+            assert_eq!(path, "entityId");
+        }
+        let (path, _) = problem(ActionRequest::GetPipelineStage(StageRequest {
+            object_type: "deals".into(),
+            pipeline_id: "..".into(),
+            stage_id: "x".into(),
+        }));
+        assert_eq!(path, "pipelineId");
+    }
+
+    #[test]
+    fn search_limits_are_checked_before_sending() {
+        let filter = Filter {
+            property_name: "email".into(),
+            operator: FilterOperator::HasProperty,
+        };
+        let too_many_groups = SearchRequest {
+            object_type: "contacts".into(),
+            filter_groups: vec![vec![filter.clone()]; MAX_FILTER_GROUPS + 1],
+            ..SearchRequest::default()
+        };
+        assert_eq!(
+            problem(ActionRequest::Search(too_many_groups)).0,
+            "searchObj.filterGroups"
+        );
+
+        let too_many_in_group = SearchRequest {
+            object_type: "contacts".into(),
+            filter_groups: vec![vec![filter.clone(); MAX_FILTERS_PER_GROUP + 1]],
+            ..SearchRequest::default()
+        };
+        assert_eq!(
+            problem(ActionRequest::Search(too_many_in_group)).0,
+            "searchObj.filterGroups[0].filters"
+        );
+
+        let too_many_in_all = SearchRequest {
+            object_type: "contacts".into(),
+            filter_groups: vec![vec![filter.clone(); MAX_FILTERS_PER_GROUP]; 4],
+            ..SearchRequest::default()
+        };
+        let (path, message) = problem(ActionRequest::Search(too_many_in_all));
+        assert_eq!(path, "searchObj.filterGroups");
+        assert!(message.contains("18"), "{message}");
+
+        for limit in [0, 201] {
+            let request = SearchRequest {
+                object_type: "contacts".into(),
+                limit: Some(limit),
+                ..SearchRequest::default()
+            };
+            assert_eq!(problem(ActionRequest::Search(request)).0, "searchObj.limit");
+        }
+        let long_query = SearchRequest {
+            object_type: "contacts".into(),
+            query: Some("x".repeat(MAX_QUERY_CHARS + 1)),
+            ..SearchRequest::default()
+        };
+        assert_eq!(problem(ActionRequest::Search(long_query)).0, "searchObj.query");
+        let past_the_cap = SearchRequest {
+            object_type: "contacts".into(),
+            after: Some("10000".into()),
+            ..SearchRequest::default()
+        };
+        assert_eq!(problem(ActionRequest::Search(past_the_cap)).0, "searchObj.after");
+    }
+
+    #[test]
+    fn search_goes_to_the_search_path() {
+        let request = http(ActionRequest::Search(SearchRequest {
+            object_type: "0-3".into(),
+            ..SearchRequest::default()
+        }));
+        assert_eq!(
+            (request.method, request.path_and_query.as_str()),
+            (Method::Post, "/crm/v3/objects/deals/search")
+        );
+        assert_eq!(request.repeatable, Repeatable::Yes);
+    }
+
+    #[test]
+    fn discovery_paths() {
+        let stage = http(ActionRequest::GetPipelineStage(StageRequest {
+            object_type: "tickets".into(),
+            pipeline_id: "support-pipeline".into(),
+            stage_id: "in progress/1".into(),
+        }));
+        assert_eq!(
+            stage.path_and_query,
+            "/crm/v3/pipelines/tickets/support-pipeline/stages/in%20progress%2F1"
+        );
+        let properties = http(ActionRequest::GetProperties(PropertiesRequest {
+            object_type: "companies".into(),
+            archived: true,
+        }));
+        assert_eq!(properties.path_and_query, "/crm/v3/properties/companies?archived=true");
+        let pipelines = http(ActionRequest::GetPipelines(PipelinesRequest {
+            object_type: "deals".into(),
+        }));
+        assert_eq!(pipelines.path_and_query, "/crm/v3/pipelines/deals");
+    }
+
+    #[test]
+    fn the_object_type_error_names_the_field_of_the_action() {
+        let (path, message) = problem(ActionRequest::GetProperties(PropertiesRequest {
+            object_type: "leads".into(),
+            archived: false,
+        }));
+        assert_eq!(path, "objectType");
+        assert!(
+            message.contains("lineItems") && message.contains("postalMails"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn property_names_must_be_internal_names() {
+        let (path, _) = problem(ActionRequest::Create(CreateRequest {
+            object_type: "contacts".into(),
+            properties: vec![("First Name".into(), "Jane".into())],
+            associations: Vec::new(),
+        }));
+        assert_eq!(path, "properties.First Name");
+    }
+
+    #[test]
+    fn update_needs_a_property() {
+        let (path, _) = problem(ActionRequest::Update(UpdateRequest {
+            object_type: "contacts".into(),
+            record_id: "1".into(),
+            ..UpdateRequest::default()
+        }));
+        assert_eq!(path, "properties");
+    }
+
+    #[test]
+    fn actions_round_trip_through_their_names() {
+        for action in Action::ALL {
+            assert_eq!(Action::from_name(action.name()), Ok(action));
+        }
+        assert!(Action::from_name("delete").is_err());
+    }
+}
