@@ -1,0 +1,333 @@
+//! Loads the component once and runs each call in a fresh, limited store:
+//! compile, pre-instantiate, then per call a new store with its own outbound
+//! policy, memory cap, CPU budget and wall-clock deadline.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Config, Engine, Store, UpdateDeadline};
+
+use crate::outbound::{Counters, Origin, Outbound};
+use crate::sandbox::{CallState, Credential, Sandbox};
+
+#[expect(missing_docs, reason = "bindgen-generated code; the WIT files document it")]
+pub(crate) mod bindings {
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "connector",
+        exports: { default: async },
+        additional_derives: [PartialEq, Eq],
+        with: {
+            "wasi:http": wasmtime_wasi_http::p2::bindings::http,
+            "wasi:io": wasmtime_wasi::p2::bindings::io,
+            "wasi:clocks": wasmtime_wasi::p2::bindings::clocks,
+            "wasi:random": wasmtime_wasi::p2::bindings::random,
+        },
+    });
+}
+
+use bindings::exports::connector::hubspot::crm::Guest as CrmGuest;
+use bindings::exports::connector::hubspot::types::{Connection, Error as WitError};
+use bindings::{Connector as Bindings, ConnectorPre};
+
+/// How often the epoch advances; the unit of the CPU budget.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+/// The API base a connection without one uses.
+const DEFAULT_API_BASE: &str = "https://api.hubapi.com";
+
+/// A compiled, pre-instantiated connector component and the sandbox its
+/// calls run in. Cheap to share: calls take `&self`.
+pub struct Connector {
+    engine: Engine,
+    pre: ConnectorPre<CallState>,
+    sandbox: Sandbox,
+    _ticker: EpochTicker,
+}
+
+impl std::fmt::Debug for Connector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connector")
+            .field("sandbox", &self.sandbox)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One action to run through `tool.invoke`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Invocation {
+    /// The tenant's connection.
+    pub connection: Connection,
+    /// The action's name, such as `create`.
+    pub action: String,
+    /// The action's JSON input.
+    pub input: String,
+}
+
+impl std::fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invocation")
+            .field("api_base", &self.connection.api_base)
+            .field("action", &self.action)
+            .field("input", &self.input)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A finished call: the component's answer and what the host observed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call<T> {
+    /// What the component returned.
+    pub result: Result<T, WitError>,
+    /// Requests the host let through to the API base.
+    pub requests_sent: u32,
+    /// Requests the host refused.
+    pub requests_denied: u32,
+    /// Wall-clock time of the call.
+    pub elapsed: Duration,
+}
+
+/// A call that did not complete: the component could not be run, or it
+/// broke the sandbox's limits. Other calls are unaffected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallError {
+    /// The component could not be compiled or instantiated.
+    #[error("the component could not be loaded: {0}")]
+    Load(String),
+    /// The component trapped (a panic, an invalid operation). `guest_output`
+    /// is what it printed to stderr, with the token removed.
+    #[error("the component trapped: {message}")]
+    Trap {
+        /// The trap.
+        message: String,
+        /// The guest's stderr.
+        guest_output: String,
+    },
+    /// The component used more CPU time than the sandbox allows.
+    #[error("the component used more than {0:?} of CPU time")]
+    CpuBudget(Duration),
+    /// The call took longer than the sandbox allows.
+    #[error("the call took longer than {0:?}")]
+    WallClock(Duration),
+    /// The component asked for more memory than the sandbox allows.
+    #[error("the component asked for more than {0} bytes of memory")]
+    Memory(usize),
+}
+
+impl Connector {
+    /// Compiles `component` (a component binary) and prepares it for calls
+    /// under `sandbox`.
+    pub fn new(component: &[u8], sandbox: Sandbox) -> Result<Self, CallError> {
+        let load = |error: wasmtime::Error| CallError::Load(format!("{error:#}"));
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        config.epoch_interruption(true);
+        let engine = Engine::new(&config).map_err(load)?;
+        let component = Component::new(&engine, component).map_err(load)?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(load)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).map_err(load)?;
+        let pre = ConnectorPre::new(linker.instantiate_pre(&component).map_err(load)?).map_err(load)?;
+        let ticker = EpochTicker::start(engine.clone())
+            .map_err(|error| CallError::Load(format!("the epoch thread could not start: {error}")))?;
+        Ok(Self {
+            engine,
+            pre,
+            sandbox,
+            _ticker: ticker,
+        })
+    }
+
+    /// The component this crate embeds, under `sandbox`.
+    pub fn embedded(sandbox: Sandbox) -> Result<Self, CallError> {
+        Self::new(crate::COMPONENT, sandbox)
+    }
+
+    /// The sandbox calls run in.
+    pub fn sandbox(&self) -> &Sandbox {
+        &self.sandbox
+    }
+
+    /// Runs `tool.invoke`.
+    pub async fn invoke(&self, invocation: &Invocation) -> Result<Call<String>, CallError> {
+        let Invocation {
+            connection,
+            action,
+            input,
+        } = invocation;
+        let (guest_connection, token) = self.split_credential(connection);
+        let action = action.clone();
+        let input = input.clone();
+        self.run(Some(connection), token, move |instance, store| {
+            Box::pin(async move {
+                instance
+                    .connector_hubspot_tool()
+                    .call_invoke(store, &guest_connection, &action, &input)
+                    .await
+            })
+        })
+        .await
+    }
+
+    /// Runs `tool.describe`.
+    pub async fn describe(&self) -> Result<String, CallError> {
+        let call = self
+            .run(None, None, |instance, store| {
+                Box::pin(async move { instance.connector_hubspot_tool().call_describe(store).await.map(Ok) })
+            })
+            .await?;
+        Ok(call.result.unwrap_or_default())
+    }
+
+    /// Runs one function of the typed `crm` interface. `call` receives the
+    /// interface, the store, and the connection to pass on (its token removed
+    /// in host-credential mode).
+    pub async fn crm<T, F>(&self, connection: &Connection, call: F) -> Result<Call<T>, CallError>
+    where
+        T: Send + 'static,
+        F: for<'a> FnOnce(
+                &'a CrmGuest,
+                &'a mut Store<CallState>,
+                Connection,
+            ) -> BoxFuture<'a, wasmtime::Result<Result<T, WitError>>>
+            + Send
+            + 'static,
+    {
+        let (guest_connection, token) = self.split_credential(connection);
+        self.run(Some(connection), token, move |instance, store| {
+            call(instance.connector_hubspot_crm(), store, guest_connection)
+        })
+        .await
+    }
+
+    /// The connection the guest gets, and the token the host keeps.
+    fn split_credential(&self, connection: &Connection) -> (Connection, Option<String>) {
+        match self.sandbox.credential {
+            Credential::Guest => (connection.clone(), None),
+            Credential::Host => (
+                Connection {
+                    access_token: String::new(),
+                    api_base: connection.api_base.clone(),
+                },
+                Some(connection.access_token.clone()).filter(|token| !token.is_empty()),
+            ),
+        }
+    }
+
+    async fn run<T, F>(
+        &self,
+        connection: Option<&Connection>,
+        host_token: Option<String>,
+        call: F,
+    ) -> Result<Call<T>, CallError>
+    where
+        F: for<'a> FnOnce(
+            &'a Bindings,
+            &'a mut Store<CallState>,
+        ) -> BoxFuture<'a, wasmtime::Result<Result<T, WitError>>>,
+    {
+        let started = Instant::now();
+        let secret = connection
+            .map(|c| c.access_token.clone())
+            .filter(|token| !token.is_empty());
+        let allowed = connection.and_then(|c| Origin::parse(c.api_base.as_deref().unwrap_or(DEFAULT_API_BASE)));
+        let counters = Arc::new(Counters::default());
+        let outbound = Outbound::new(&self.sandbox, allowed, host_token.as_deref(), Arc::clone(&counters));
+        let stderr = CallState::stderr_pipe();
+        let mut store = Store::new(&self.engine, CallState::new(&self.sandbox, outbound, stderr.clone()));
+        store.limiter(|state| &mut state.limits);
+        let cpu_budget = self.sandbox.cpu_time;
+        let budget_ticks = ticks(cpu_budget);
+        let mut used_ticks = 0u64;
+        let cpu_exhausted = Arc::new(AtomicBool::new(false));
+        let exhausted = Arc::clone(&cpu_exhausted);
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(move |_| {
+            // Called only while guest code runs past a tick, so the count
+            // approximates the CPU time the guest used.
+            used_ticks += 1;
+            if used_ticks > budget_ticks {
+                exhausted.store(true, Ordering::Relaxed);
+                Err(wasmtime::format_err!("the CPU budget of {cpu_budget:?} is used up"))
+            } else {
+                Ok(UpdateDeadline::Yield(1))
+            }
+        });
+
+        let wall_clock = self.sandbox.wall_clock;
+        let outcome = tokio::time::timeout(wall_clock, async {
+            let instance = self.pre.instantiate_async(&mut store).await?;
+            call(&instance, &mut store).await
+        })
+        .await;
+        let redact = |text: String| match &secret {
+            Some(token) => text.replace(token.as_str(), "<redacted>"),
+            None => text,
+        };
+        let result = match outcome {
+            Err(_elapsed) => return Err(CallError::WallClock(wall_clock)),
+            Ok(Ok(result)) => result,
+            Ok(Err(error)) => {
+                let message = redact(format!("{error:#}"));
+                return Err(if store.data().limits.exceeded {
+                    CallError::Memory(self.sandbox.memory_bytes)
+                } else if cpu_exhausted.load(Ordering::Relaxed) {
+                    CallError::CpuBudget(cpu_budget)
+                } else {
+                    let guest_output = redact(String::from_utf8_lossy(&stderr.contents()).into_owned());
+                    CallError::Trap { message, guest_output }
+                });
+            }
+        };
+        Ok(Call {
+            result,
+            requests_sent: counters.sent.load(Ordering::Relaxed),
+            requests_denied: counters.denied.load(Ordering::Relaxed),
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+/// A boxed future that can cross threads, as the call closures return.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+fn ticks(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis() / EPOCH_TICK.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1)
+}
+
+/// Advances the engine's epoch every [`EPOCH_TICK`] until dropped.
+struct EpochTicker {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl EpochTicker {
+    fn start(engine: Engine) -> std::io::Result<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::Builder::new().name("epoch-ticker".into()).spawn(move || {
+            while !flag.load(Ordering::Relaxed) {
+                std::thread::sleep(EPOCH_TICK);
+                engine.increment_epoch();
+            }
+        })?;
+        Ok(Self {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for EpochTicker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

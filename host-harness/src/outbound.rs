@@ -1,0 +1,246 @@
+//! The outgoing-request hook: lets requests through only to the connection's
+//! API base, lowers timeouts to the host's ceilings, adds the credential in
+//! host-credential mode, and counts what the guest sent.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use http::HeaderValue;
+use http::header::AUTHORIZATION;
+use http_body_util::BodyExt;
+use wasmtime_wasi_http::{
+    DEFAULT_FORBIDDEN_HEADERS, Error as HttpError, ForbiddenHeaderFilter, RequestOptions, WasiBody, WasiHttpHooks,
+    default_send_request,
+};
+
+use crate::sandbox::Sandbox;
+
+/// A scheme and `host:port`, the unit the allow-list works in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Origin {
+    https: bool,
+    authority: String,
+}
+
+impl Origin {
+    /// Reads `scheme://host[:port]`; the default port is made explicit and the
+    /// host lower-cased so that equal origins compare equal.
+    pub(crate) fn parse(base: &str) -> Option<Self> {
+        let (scheme, rest) = base.split_once("://")?;
+        let https = match scheme.to_ascii_lowercase().as_str() {
+            "https" => true,
+            "http" => false,
+            _ => return None,
+        };
+        let authority = rest.trim_end_matches('/');
+        if authority.is_empty() || authority.contains(['/', '?', '#', '@']) {
+            return None;
+        }
+        Some(Self::new(https, authority))
+    }
+
+    fn new(https: bool, authority: &str) -> Self {
+        let authority = authority.to_ascii_lowercase();
+        let has_port = match authority.rfind(':') {
+            Some(colon) => !authority[colon..].contains(']'),
+            None => false,
+        };
+        let authority = if has_port {
+            authority
+        } else {
+            format!("{authority}:{}", if https { 443 } else { 80 })
+        };
+        Self { https, authority }
+    }
+
+    fn of_uri(uri: &http::Uri) -> Option<Self> {
+        let https = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
+        uri.authority().map(|authority| Self::new(https, authority.as_str()))
+    }
+}
+
+/// What the hook saw during one call.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    /// Requests passed on towards the allowed origin.
+    pub(crate) sent: AtomicU32,
+    /// Requests refused.
+    pub(crate) denied: AtomicU32,
+}
+
+/// The policy hook for one call.
+pub(crate) struct Outbound {
+    allowed: Option<Origin>,
+    authorization: Option<HeaderValue>,
+    options: RequestOptions,
+    max_response_bytes: u64,
+    counters: Arc<Counters>,
+}
+
+impl Outbound {
+    /// The policy for a call whose API base is `allowed` (`None`: nothing is
+    /// allowed); `token` is set in host-credential mode.
+    pub(crate) fn new(
+        sandbox: &Sandbox,
+        allowed: Option<Origin>,
+        token: Option<&str>,
+        counters: Arc<Counters>,
+    ) -> Self {
+        let authorization = token
+            .and_then(|token| HeaderValue::from_str(&format!("Bearer {token}")).ok())
+            .map(|mut value| {
+                value.set_sensitive(true);
+                value
+            });
+        Self {
+            allowed,
+            authorization,
+            options: RequestOptions {
+                connect_timeout: Some(sandbox.connect_timeout),
+                first_byte_timeout: Some(sandbox.first_byte_timeout),
+                between_bytes_timeout: Some(sandbox.between_bytes_timeout),
+            },
+            max_response_bytes: sandbox.max_response_bytes,
+            counters,
+        }
+    }
+
+    /// The guest's timeouts, none above the host's ceilings.
+    fn clamp(&self, requested: Option<RequestOptions>) -> RequestOptions {
+        let clamp = |asked: Option<Duration>, ceiling: Option<Duration>| match (asked, ceiling) {
+            (Some(asked), Some(ceiling)) => Some(asked.min(ceiling)),
+            (asked, ceiling) => asked.or(ceiling),
+        };
+        let requested = requested.unwrap_or_default();
+        RequestOptions {
+            connect_timeout: clamp(requested.connect_timeout, self.options.connect_timeout),
+            first_byte_timeout: clamp(requested.first_byte_timeout, self.options.first_byte_timeout),
+            between_bytes_timeout: clamp(requested.between_bytes_timeout, self.options.between_bytes_timeout),
+        }
+    }
+}
+
+type ResponseFuture = Box<
+    dyn Future<
+            Output = Result<
+                (
+                    http::Response<WasiBody>,
+                    Box<dyn Future<Output = Result<(), HttpError>> + Send>,
+                ),
+                HttpError,
+            >,
+        > + Send,
+>;
+
+impl WasiHttpHooks for Outbound {
+    fn forbidden_header_filter(&mut self) -> ForbiddenHeaderFilter {
+        // In host-credential mode the guest may not set a credential of its own.
+        let host_credential = self.authorization.is_some();
+        Arc::new(move |name| DEFAULT_FORBIDDEN_HEADERS.contains(name) || (host_credential && name == AUTHORIZATION))
+    }
+
+    fn send_request(
+        &mut self,
+        mut request: http::Request<WasiBody>,
+        options: Option<RequestOptions>,
+        fut: Box<dyn Future<Output = Result<(), HttpError>> + Send>,
+    ) -> ResponseFuture {
+        drop(fut);
+        let origin = Origin::of_uri(request.uri());
+        if origin.is_none() || origin != self.allowed {
+            self.counters.denied.fetch_add(1, Ordering::Relaxed);
+            return Box::new(async { Err(HttpError::HttpRequestDenied) });
+        }
+        self.counters.sent.fetch_add(1, Ordering::Relaxed);
+        if let Some(authorization) = &self.authorization {
+            request.headers_mut().insert(AUTHORIZATION, authorization.clone());
+        }
+        let options = self.clamp(options);
+        let limit = self.max_response_bytes;
+        Box::new(async move {
+            let (response, io) = default_send_request(request, Some(options)).await?;
+            let response = response.map(|body| {
+                CappedBody {
+                    inner: body.boxed_unsync(),
+                    remaining: limit,
+                }
+                .boxed_unsync()
+            });
+            Ok((response, Box::new(io) as Box<dyn Future<Output = _> + Send>))
+        })
+    }
+}
+
+/// A response body that fails once more than its limit has arrived, so a
+/// huge answer fills neither the guest's memory nor the host's.
+struct CappedBody {
+    inner: WasiBody,
+    remaining: u64,
+}
+
+impl http_body::Body for CappedBody {
+    type Data = bytes::Bytes;
+    type Error = HttpError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let this = &mut *self;
+        match ready!(Pin::new(&mut this.inner).poll_frame(cx)) {
+            Some(Ok(frame)) => {
+                let length = frame.data_ref().map_or(0, |data| data.len() as u64);
+                match this.remaining.checked_sub(length) {
+                    Some(remaining) => {
+                        this.remaining = remaining;
+                        Poll::Ready(Some(Ok(frame)))
+                    }
+                    None => Poll::Ready(Some(Err(HttpError::HttpResponseBodySize(None)))),
+                }
+            }
+            other => Poll::Ready(other),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_normalise_default_ports_and_case() {
+        assert_eq!(
+            Origin::parse("https://API.hubapi.com"),
+            Origin::parse("https://api.hubapi.com:443/")
+        );
+        assert_ne!(
+            Origin::parse("http://api.hubapi.com"),
+            Origin::parse("https://api.hubapi.com")
+        );
+        assert_ne!(
+            Origin::parse("http://127.0.0.1:8080"),
+            Origin::parse("http://127.0.0.1:8081")
+        );
+        assert_eq!(
+            Origin::parse("http://[::1]:9000").map(|o| o.authority),
+            Some("[::1]:9000".to_owned())
+        );
+        assert_eq!(
+            Origin::parse("http://[::1]").map(|o| o.authority),
+            Some("[::1]:80".to_owned())
+        );
+        assert_eq!(Origin::parse("ftp://x"), None);
+        assert_eq!(Origin::parse("https://user@evil"), None);
+    }
+}
