@@ -498,7 +498,10 @@ fn system_properties_are_present_and_read_only() -> TestResult {
         }
         for name in ["hs_object_id", created, modified] {
             let prop = find(&props, name, object_type)?;
-            if read_only_value(prop) != Some(true) {
+            // HubSpot lets integrations set a deal's create date (its own
+            // definition of the property says `readOnlyValue: false`).
+            let writable = object_type == "deals" && name == "createdate";
+            if read_only_value(prop) != Some(!writable) {
                 problems.push(format!("{object_type}.{name}: value is not read-only"));
             }
             if is_archived(prop) {
@@ -702,7 +705,7 @@ fn well_known_properties_have_hubspots_shape() -> TestResult {
         ("contacts", "country", "string", "text"),
         ("contacts", "lifecyclestage", "enumeration", "radio"),
         ("contacts", "hs_lead_status", "enumeration", "radio"),
-        ("contacts", "date_of_birth", "date", "date"),
+        ("contacts", "date_of_birth", "string", "text"),
         ("companies", "name", "string", "text"),
         ("companies", "domain", "string", "text"),
         ("companies", "website", "string", "text"),
