@@ -71,7 +71,7 @@ impl<'t, T: Transport> Client<'t, T> {
             };
             let (result, delay) = match self.transport.send(&outgoing) {
                 Ok(response) => {
-                    let result = interpret(&response, attempts);
+                    let result = interpret(response, attempts);
                     let delay = match &result {
                         Ok(_) => None,
                         Err(error) => self.retry_delay(Failure::Response(error), request, attempts),

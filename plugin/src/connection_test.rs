@@ -80,7 +80,7 @@ pub fn test_connection<T: Transport>(client: &mut Client<'_, T>) -> Result<Conne
             repeatable: Repeatable::Yes,
         };
         match client.send(&request) {
-            Ok(success) => return Ok(from_scopes(&success.json)),
+            Ok(success) => return success.json().map(|info| from_scopes(&info)),
             Err(error @ Error::Unauthorized(_)) => return Err(error),
             // Not a Private App token (an OAuth token, say): learn by reading.
             Err(Error::NotFound(_) | Error::HubSpot(_) | Error::Validation { .. } | Error::Forbidden { .. }) => {}
@@ -121,7 +121,7 @@ fn from_scopes(info: &Value) -> ConnectionReport {
         .collect();
     let missing_scopes = RECOMMENDED_SCOPES
         .iter()
-        .filter(|scope| !granted.iter().any(|g| g == *scope))
+        .filter(|scope| !granted.iter().any(|g| satisfies(g, scope)))
         .map(|scope| (*scope).to_owned())
         .collect();
     ConnectionReport {
@@ -132,6 +132,14 @@ fn from_scopes(info: &Value) -> ConnectionReport {
         entities,
         missing_scopes,
     }
+}
+
+/// Whether the granted scope `granted` fulfils the setup guide's `wanted`.
+/// The guide's `crm.schemas.read` is, in HubSpot's scope list, one scope per
+/// object type (`crm.schemas.contacts.read`, …): any of them counts.
+fn satisfies(granted: &str, wanted: &str) -> bool {
+    granted == wanted
+        || (wanted == "crm.schemas.read" && granted.starts_with("crm.schemas.") && granted.ends_with(".read"))
 }
 
 fn probe<T: Transport>(client: &mut Client<'_, T>) -> Result<ConnectionReport, Error> {
@@ -169,10 +177,12 @@ fn probe_entity<T: Transport>(client: &mut Client<'_, T>, entity: &Entity) -> Re
     let (read, missing_scopes) = match client.send(&request) {
         Ok(_) => (Access::Granted, Vec::new()),
         Err(Error::Forbidden { missing_scopes, .. }) => {
-            let scopes = if missing_scopes.is_empty() {
-                entity.read_scopes.iter().take(1).map(|s| (*s).to_owned()).collect()
-            } else {
-                missing_scopes
+            // HubSpot lists the scopes any one of which would do: recommend
+            // the setup guide's when it is among them, as token-info does.
+            let recommended = entity.read_scopes.first().map(|s| (*s).to_owned());
+            let scopes = match recommended {
+                Some(scope) if missing_scopes.is_empty() || missing_scopes.contains(&scope) => vec![scope],
+                _ => missing_scopes,
             };
             (Access::Denied, scopes)
         }
@@ -216,10 +226,30 @@ mod tests {
         assert_eq!(access("deals").missing_scopes, vec!["crm.objects.deals.write"]);
         assert_eq!(access("companies").read, Access::Denied);
         assert!(report.missing_scopes.contains(&"crm.schemas.read".to_owned()));
+        assert!(satisfies("crm.schemas.deals.read", "crm.schemas.read"));
+        assert!(!satisfies("crm.schemas.deals.write", "crm.schemas.read"));
         assert!(!report.missing_scopes.contains(&"crm.objects.contacts.read".to_owned()));
         let body = transport.sent[0].3.as_deref().unwrap();
         assert!(transport.sent[0].1.ends_with(TOKEN_INFO_PATH));
         assert!(body.contains("pat-na1-test"), "{body}");
+    }
+
+    #[test]
+    fn a_token_without_scopes_is_told_the_setup_guide_s_scopes_once_each() {
+        let info = r#"{"userId": 1, "hubId": 4242, "appId": 7, "scopes": []}"#;
+        let mut transport = Scripted::answering(vec![Ok(json(200, info))]);
+        let mut client = Client::new(&mut transport, &connection(), RetryPolicy::default()).unwrap();
+        let report = test_connection(&mut client).unwrap();
+        let tickets = report.entities.iter().find(|e| e.entity == "tickets").unwrap();
+        assert_eq!(
+            tickets.missing_scopes,
+            vec!["crm.objects.tickets.read", "crm.objects.tickets.write"]
+        );
+        for entity in &report.entities {
+            let mut scopes = entity.missing_scopes.clone();
+            scopes.dedup();
+            assert_eq!(scopes, entity.missing_scopes, "{}", entity.entity);
+        }
     }
 
     #[test]
@@ -250,6 +280,44 @@ mod tests {
         assert_eq!(report.entities[2].read, Access::Denied);
         assert_eq!(report.entities[2].write, Access::Unknown);
         assert_eq!(report.missing_scopes, vec!["crm.objects.deals.read"]);
+    }
+
+    #[test]
+    fn a_probe_recommends_one_of_the_alternative_scopes_hubspot_names() {
+        let forbidden = |scopes: &str| {
+            Ok(json(
+                403,
+                &format!(
+                    r#"{{"status":"error","message":"missing","category":"MISSING_SCOPES","errors":[{{"message":"One or more of the following scopes are required.","context":{{"requiredGranularScopes":{scopes}}}}}]}}"#
+                ),
+            ))
+        };
+        let mut answers = vec![Ok(json(200, r#"{"results":[]}"#)); ENTITIES.len()];
+        let tickets = ENTITIES.iter().position(|e| e.name == "tickets").unwrap();
+        let line_items = ENTITIES.iter().position(|e| e.name == "lineItems").unwrap();
+        answers[tickets] = forbidden(r#"["tickets", "crm.objects.tickets.read"]"#);
+        answers[line_items] = forbidden(r#"["crm.objects.line_items.read", "e-commerce"]"#);
+        answers[0] = forbidden(r#"["crm.objects.companies.sensitive.read"]"#);
+        let mut transport = Scripted::answering(answers);
+        let host_adds_token = Connection {
+            access_token: String::new(),
+            api_base: None,
+        };
+        let mut client = Client::new(&mut transport, &host_adds_token, RetryPolicy::default()).unwrap();
+        let report = test_connection(&mut client).unwrap();
+        assert_eq!(
+            report.entities[tickets].missing_scopes,
+            vec!["crm.objects.tickets.read"]
+        );
+        assert_eq!(
+            report.entities[line_items].missing_scopes,
+            vec!["crm.objects.line_items.read"]
+        );
+        // A scope the connector does not know of is passed on as HubSpot named it.
+        assert_eq!(
+            report.entities[0].missing_scopes,
+            vec!["crm.objects.companies.sensitive.read"]
+        );
     }
 
     #[test]

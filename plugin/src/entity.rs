@@ -13,8 +13,9 @@ pub struct Entity {
     /// HubSpot's object type id (`0-8`).
     pub type_id: &'static str,
     /// Scopes any one of which allows reading (from HubSpot's OpenAPI `security`).
+    /// The first is the one to recommend: the setup guide's, when it names one.
     pub read_scopes: &'static [&'static str],
-    /// Scopes any one of which allows writing.
+    /// Scopes any one of which allows writing; the first is the one to recommend.
     pub write_scopes: &'static [&'static str],
     /// Whether records of this type live in pipelines.
     pub has_pipelines: bool,
@@ -66,8 +67,8 @@ pub const ENTITIES: &[Entity] = &[
         name: "tickets",
         path_name: "tickets",
         type_id: "0-5",
-        read_scopes: &["tickets", "crm.objects.tickets.read"],
-        write_scopes: &["tickets", "crm.objects.tickets.write"],
+        read_scopes: &["crm.objects.tickets.read", "tickets"],
+        write_scopes: &["crm.objects.tickets.write", "tickets"],
         has_pipelines: true,
     },
     Entity {
@@ -259,6 +260,17 @@ mod tests {
         let message = UnknownObjectType.to_string();
         for entity in ENTITIES {
             assert!(message.contains(entity.name), "{message}");
+        }
+    }
+
+    #[test]
+    fn the_recommended_scope_of_each_entity_is_the_setup_guide_s() {
+        for entity in ENTITIES {
+            for scopes in [entity.read_scopes, entity.write_scopes] {
+                if scopes.iter().any(|scope| RECOMMENDED_SCOPES.contains(scope)) {
+                    assert!(RECOMMENDED_SCOPES.contains(&scopes[0]), "{}: {scopes:?}", entity.name);
+                }
+            }
         }
     }
 

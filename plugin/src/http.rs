@@ -73,6 +73,15 @@ impl HttpResponse {
     }
 }
 
+/// The body length announced by `Content-Length` among `headers` (names in
+/// lower case), so that a body over the cap can be refused before it is read.
+pub fn content_length(headers: &[(String, String)]) -> Option<u64> {
+    headers
+        .iter()
+        .find(|(name, _)| name == "content-length")
+        .and_then(|(_, value)| value.trim().parse().ok())
+}
+
 /// Percent-encodes everything but RFC 3986's unreserved characters, so a
 /// value can never become another path segment, query parameter or fragment.
 pub fn percent_encode(text: &str) -> String {
@@ -159,6 +168,21 @@ mod tests {
             .query("idProperty", "a&b=c")
             .finish();
         assert_eq!(path, "/x?properties=email&properties=first%20name&idProperty=a%26b%3Dc");
+    }
+
+    #[test]
+    fn content_length_is_read_when_it_is_a_number() {
+        let headers = |value: &str| {
+            vec![
+                ("content-type".to_owned(), "application/json".to_owned()),
+                ("content-length".to_owned(), value.to_owned()),
+            ]
+        };
+        assert_eq!(content_length(&headers("34603008")), Some(34_603_008));
+        assert_eq!(content_length(&headers(" 12 ")), Some(12));
+        assert_eq!(content_length(&headers("-1")), None);
+        assert_eq!(content_length(&headers("lots")), None);
+        assert_eq!(content_length(&[]), None);
     }
 
     #[test]

@@ -225,15 +225,31 @@ fn string(value: &Value, path: &JsonPath) -> Result<String, Error> {
     }
 }
 
+/// A JSON number that is a whole, non-negative number: `12` and, as JSON
+/// Schema's `integer` also allows, `12.0` (up to 2^53, where `f64` is exact).
+pub fn whole_number(number: &serde_json::Number) -> Option<u64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    number.as_u64().or_else(|| {
+        number
+            .as_f64()
+            .filter(|n| n.fract() == 0.0 && (0.0..=EXACT).contains(n))
+            // Exact: a whole number within 2^53.
+            .map(|n| n as u64)
+    })
+}
+
 fn id(value: &Value, path: &JsonPath) -> Result<String, Error> {
-    match value {
-        Value::String(text) => Ok(text.clone()),
-        Value::Number(number) if number.is_u64() => Ok(number.to_string()),
-        other => Err(Error::invalid(
+    let whole = match value {
+        Value::String(text) => return Ok(text.clone()),
+        Value::Number(number) => whole_number(number),
+        _ => None,
+    };
+    whole.map(|n| n.to_string()).ok_or_else(|| {
+        Error::invalid(
             path,
-            format!("must be a string such as \"12345678\", not {}", kind(other)),
-        )),
-    }
+            format!("must be a string such as \"12345678\", not {}", kind(value)),
+        )
+    })
 }
 
 fn names(value: &Value, path: &JsonPath) -> Result<Vec<String>, Error> {
@@ -357,7 +373,9 @@ fn association_type(value: &Value, path: &JsonPath) -> Result<AssociationType, E
     })?;
     let type_id_path = object.path("associationTypeId");
     let type_id = match object.required("associationTypeId")? {
-        Value::Number(number) => number.as_u64().and_then(|n| u32::try_from(n).ok()).filter(|n| *n > 0),
+        Value::Number(number) => whole_number(number)
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| *n > 0),
         _ => None,
     }
     .ok_or_else(|| {
@@ -408,8 +426,7 @@ fn search_request(object_type: String, search: &Object<'_>) -> Result<SearchRequ
     let limit = match search.optional("limit") {
         None => None,
         Some(Value::Number(number)) => Some(
-            number
-                .as_u64()
+            whole_number(number)
                 .and_then(|n| u32::try_from(n).ok())
                 .ok_or_else(|| limit_error(&limit_path, &number.to_string()))?,
         ),
@@ -488,7 +505,13 @@ fn filter(value: &Value, path: &JsonPath) -> Result<Filter, Error> {
             items
                 .iter()
                 .enumerate()
-                .map(|(index, item)| property_value(item, &filter.path("values").index(index)))
+                .map(|(index, item)| {
+                    let path = filter.path("values").index(index);
+                    match item {
+                        Value::String(_) | Value::Number(_) | Value::Bool(_) => property_value(item, &path),
+                        other => Err(Error::invalid(&path, format!("must be a string, not {}", kind(other)))),
+                    }
+                })
                 .collect::<Result<Vec<_>, _>>()?,
         ),
         Some(other) => {
@@ -744,6 +767,29 @@ mod tests {
             &search(r#"{"propertyName": "email", "operator": "HAS_PROPERTY", "value": "a"}"#),
         );
         assert_eq!(path, "searchObj.filterGroups[0].filters[0].value");
+        // Each value is one value: not a list of them, not null.
+        for item in [r#"["a", "b"]"#, "null", r#"{"value": "a"}"#] {
+            let (path, message) = problem(
+                Action::Search,
+                &search(&format!(
+                    r#"{{"propertyName": "dealstage", "operator": "IN", "values": ["closedwon", {item}]}}"#
+                )),
+            );
+            assert_eq!(path, "searchObj.filterGroups[0].filters[0].values[1]", "{item}");
+            assert!(message.starts_with("must be a string"), "{item}: {message}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_part_are_integers() {
+        let whole = parse(
+            Action::Search,
+            r#"{"entity": "deals", "searchObj": {"limit": 20.0, "after": 40.0}}"#,
+        );
+        let Ok(ActionRequest::Search(search)) = whole else {
+            panic!("{whole:?}")
+        };
+        assert_eq!((search.limit, search.after.as_deref()), (Some(20), Some("40")));
     }
 
     #[test]

@@ -659,8 +659,9 @@ fn check_search(request: &SearchRequest, path: &JsonPath) -> Result<(), Error> {
     if let Some(after) = &request.after {
         let after_path = path.key("after");
         check_identifier(after, &after_path)?;
-        if let Ok(offset) = after.parse::<u64>()
-            && offset >= MAX_SEARCH_RESULTS
+        // A numeric cursor is an offset; one too large for a u64 is past the cap too.
+        if after.bytes().all(|b| b.is_ascii_digit())
+            && after.parse::<u64>().map_or(true, |offset| offset >= MAX_SEARCH_RESULTS)
         {
             return Err(Error::invalid(
                 &after_path,
@@ -848,6 +849,19 @@ mod tests {
             ..SearchRequest::default()
         };
         assert_eq!(problem(ActionRequest::Search(past_the_cap)).0, "searchObj.after");
+        for (after, accepted) in [
+            ("9999", true),
+            ("0009999", true),
+            ("NTI1Cg%3D%3D", true),
+            ("99999999999999999999999", false),
+        ] {
+            let search = SearchRequest {
+                object_type: "contacts".into(),
+                after: Some(after.into()),
+                ..SearchRequest::default()
+            };
+            assert_eq!(ActionRequest::Search(search).to_http().is_ok(), accepted, "{after}");
+        }
     }
 
     #[test]

@@ -12,68 +12,78 @@ use crate::http::HttpResponse;
 pub const TOKEN_HELP: &str = "create a Private App in HubSpot (Settings > Integrations > Private Apps), \
      give it the CRM scopes you need, and use its access token";
 
-/// A successful response.
-#[derive(Debug, Clone, PartialEq)]
+/// A successful response whose body is valid JSON (or empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Success {
     /// The status code.
     pub status: u16,
     /// The body as received (empty for 204).
     pub body: String,
-    /// The body parsed (`Null` for an empty body).
-    pub json: Value,
+}
+
+impl Success {
+    /// The body as a JSON tree (`Null` for an empty body), parsed on demand:
+    /// most answers are passed on as text and never need one. Valid JSON that
+    /// serde cannot hold (a number beyond `f64`, a lone surrogate, nesting
+    /// past its limit) is a malformed response, never a silent `Null`.
+    pub fn json(&self) -> Result<Value, Error> {
+        if self.body.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_str(&self.body).map_err(|error| {
+            Error::Transport(TransportError {
+                kind: TransportFailure::MalformedResponse,
+                message: format!("HubSpot's answer could not be read as JSON ({error})"),
+                status: Some(self.status),
+                attempts: 0,
+            })
+        })
+    }
 }
 
 /// Reads a response: 2xx with a JSON body (or none) is success, anything
 /// else becomes the matching error. `attempts` is recorded in the error.
-pub fn interpret(response: &HttpResponse, attempts: u32) -> Result<Success, Error> {
+pub fn interpret(response: HttpResponse, attempts: u32) -> Result<Success, Error> {
     if (200..300).contains(&response.status) {
         return success(response).map_err(|error| error.with_attempts(attempts));
     }
-    Err(classify(response).with_attempts(attempts))
+    Err(classify(&response).with_attempts(attempts))
 }
 
-fn success(response: &HttpResponse) -> Result<Success, Error> {
+fn success(response: HttpResponse) -> Result<Success, Error> {
+    let status = response.status;
     let malformed = |message: String| {
         Error::Transport(TransportError {
             kind: TransportFailure::MalformedResponse,
             message,
-            status: Some(response.status),
+            status: Some(status),
             attempts: 0,
         })
     };
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Success {
-            status: response.status,
+            status,
             body: String::new(),
-            json: Value::Null,
         });
     }
     if let Some(content_type) = response.header("content-type")
         && !content_type.to_ascii_lowercase().contains("json")
     {
         return Err(malformed(format!(
-            "HubSpot answered {} with a `{}` body instead of JSON; a proxy between the connector and HubSpot may have answered",
-            response.status,
+            "HubSpot answered {status} with a `{}` body instead of JSON; a proxy between the connector and HubSpot may have answered",
             content_type.chars().take(80).collect::<String>()
         )));
     }
-    let body = String::from_utf8(response.body.clone()).map_err(|_| {
+    let body = String::from_utf8(response.body)
+        .map_err(|_| malformed(format!("HubSpot answered {status} with a body that is not UTF-8")))?;
+    // Checked without building a tree, which for a large body would cost
+    // several times its size in memory.
+    serde_json::from_str::<serde::de::IgnoredAny>(&body).map_err(|error| {
         malformed(format!(
-            "HubSpot answered {} with a body that is not UTF-8",
-            response.status
+            "HubSpot answered {status} with a body that is not valid JSON ({error}); it may have been cut short"
         ))
     })?;
-    let json = serde_json::from_str(&body).map_err(|error| {
-        malformed(format!(
-            "HubSpot answered {} with a body that is not valid JSON ({error}); it may have been cut short",
-            response.status
-        ))
-    })?;
-    Ok(Success {
-        status: response.status,
-        body,
-        json,
-    })
+    Ok(Success { status, body })
 }
 
 /// Builds the error for a non-2xx response.
@@ -379,7 +389,7 @@ mod tests {
     #[test]
     fn success_returns_the_body_as_received() {
         let ok = interpret(
-            &response(
+            response(
                 200,
                 r#"{"id":"1"}"#,
                 &[("content-type", "application/json;charset=utf-8")],
@@ -387,8 +397,10 @@ mod tests {
             1,
         );
         assert_eq!(ok.map(|s| s.body), Ok(r#"{"id":"1"}"#.to_owned()));
-        let empty = interpret(&response(204, "", &[]), 1);
-        assert_eq!(empty.map(|s| s.json), Ok(Value::Null));
+        let empty = interpret(response(204, "", &[]), 1);
+        assert_eq!(empty.and_then(|s| s.json()), Ok(Value::Null));
+        let huge = interpret(response(200, r#"{"n": 1e400}"#, &[]), 1).and_then(|s| s.json());
+        assert!(matches!(huge, Err(Error::Transport(t)) if t.kind == TransportFailure::MalformedResponse));
     }
 
     #[test]
@@ -397,7 +409,7 @@ mod tests {
             ("<html>Bad gateway</html>", "text/html"),
             (r#"{"id":"1""#, "application/json"),
         ] {
-            match interpret(&response(200, body, &[("content-type", content_type)]), 2) {
+            match interpret(response(200, body, &[("content-type", content_type)]), 2) {
                 Err(Error::Transport(t)) => {
                     assert_eq!(
                         (t.kind, t.status, t.attempts),
@@ -412,7 +424,7 @@ mod tests {
     #[test]
     fn unauthorized_explains_where_to_get_a_token() {
         let body = r#"{"status":"error","message":"Authentication credentials not found.","correlationId":"c-1","category":"INVALID_AUTHENTICATION"}"#;
-        match interpret(&response(401, body, &[("x-hubspot-correlation-id", "c-1")]), 1) {
+        match interpret(response(401, body, &[("x-hubspot-correlation-id", "c-1")]), 1) {
             Err(Error::Unauthorized(detail)) => {
                 assert!(detail.message.contains("Private App"), "{}", detail.message);
                 assert_eq!(detail.correlation_id.as_deref(), Some("c-1"));

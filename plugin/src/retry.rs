@@ -26,7 +26,8 @@ use crate::transport::{Delivery, SendError};
 /// 4. **Transport failures**: requests that are safe to repeat are retried
 ///    like 5xx; a create only when the request certainly never left
 ///    ([`Delivery::NotSent`]), so a record is never created twice. A host
-///    denial is never retried.
+///    denial and a response over the size cap are never retried: the same
+///    request would meet the same answer.
 /// 5. A **malformed** success body is retried only for requests that are
 ///    safe to repeat: for a create it means HubSpot did create the record.
 /// 6. Every other answer (4xx) is final.
@@ -102,7 +103,14 @@ impl RetryPolicy {
             {
                 self.backoff(attempts, random)
             }
-            Failure::Send(error) if error.kind == TransportFailure::Denied => return None,
+            Failure::Send(error)
+                if matches!(
+                    error.kind,
+                    TransportFailure::Denied | TransportFailure::ResponseTooLarge
+                ) =>
+            {
+                return None;
+            }
             Failure::Send(error) if safe || error.delivery == Delivery::NotSent => self.backoff(attempts, random),
             _ => return None,
         };
@@ -265,6 +273,16 @@ mod tests {
         let denied = send(TransportFailure::Denied, Delivery::NotSent);
         assert_eq!(
             POLICY.next_delay(Failure::Send(&denied), Repeatable::Yes, 1, Duration::ZERO, 0),
+            None
+        );
+    }
+
+    #[test]
+    fn responses_over_the_size_cap_are_never_fetched_again() {
+        // Reading the cap four times over cost a read its CPU budget in the host.
+        let too_large = send(TransportFailure::ResponseTooLarge, Delivery::MaybeSent);
+        assert_eq!(
+            POLICY.next_delay(Failure::Send(&too_large), Repeatable::Yes, 1, Duration::ZERO, 0),
             None
         );
     }

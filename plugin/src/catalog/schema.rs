@@ -7,7 +7,7 @@ use crate::entity::{ENTITIES, accepted_names};
 use crate::limits::{
     MAX_ASSOCIATION_TYPES, MAX_ASSOCIATIONS, MAX_FILTER_GROUPS, MAX_FILTER_VALUES, MAX_FILTERS_PER_GROUP, MAX_ID_CHARS,
     MAX_NAME_CHARS, MAX_NAME_LIST, MAX_PROPERTIES, MAX_PROPERTY_VALUE_CHARS, MAX_QUERY_CHARS, MAX_SEARCH_LIMIT,
-    MAX_SORTS, MIN_SEARCH_LIMIT,
+    MAX_SEARCH_RESULTS, MAX_SORTS, MIN_SEARCH_LIMIT,
 };
 use crate::request::{Action, AssociationCategory};
 use crate::search::{OPERATORS, Operand, SortDirection};
@@ -16,6 +16,9 @@ use crate::search::{OPERATORS, Operand, SortDirection};
 pub const NAME_PATTERN: &str = "^[A-Za-z_][A-Za-z0-9_-]*$";
 /// The pattern of a custom object type id.
 pub const CUSTOM_OBJECT_PATTERN: &str = "^2-[0-9]{1,18}$";
+/// Text without control characters (Unicode `Cc`, what `char::is_control`
+/// matches), as `request::check_identifier` requires of ids.
+pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
 
 /// The input schema of `action`.
 pub fn input_schema(action: Action) -> Value {
@@ -106,6 +109,10 @@ fn optional(mut schema: Value) -> Value {
         _ => return json!({ "anyOf": [schema, { "type": "null" }] }),
     };
     schema["type"] = types;
+    // An `enum` restricts the type too: null must be one of its values.
+    if let Some(Value::Array(values)) = schema.get_mut("enum") {
+        values.push(Value::Null);
+    }
     schema
 }
 
@@ -149,7 +156,13 @@ fn identifier(description: &str) -> Value {
     json!({
         "description": description,
         "anyOf": [
-            { "type": "string", "minLength": 1, "maxLength": MAX_ID_CHARS, "not": { "pattern": "^\\.+$" } },
+            {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_ID_CHARS,
+                "pattern": NO_CONTROL_PATTERN,
+                "not": { "pattern": "^\\.+$" },
+            },
             { "type": "integer", "minimum": 0 },
         ],
     })
@@ -299,14 +312,30 @@ fn search_object() -> Value {
                 "description": "Results per page; HubSpot's default is 10.",
             })),
             "after": optional(json!({
-                "description": "The paging cursor from the previous page's paging.next.after.",
+                "description": format!(
+                    "The paging cursor from the previous page's paging.next.after. HubSpot's search reaches only the \
+                     first {MAX_SEARCH_RESULTS} results."
+                ),
                 "anyOf": [
-                    { "type": "string", "minLength": 1, "maxLength": MAX_ID_CHARS },
-                    { "type": "integer", "minimum": 0 },
+                    {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": MAX_ID_CHARS,
+                        "pattern": NO_CONTROL_PATTERN,
+                        "not": { "pattern": offsets_from_max_results() },
+                    },
+                    { "type": "integer", "minimum": 0, "maximum": MAX_SEARCH_RESULTS - 1 },
                 ],
             })),
         },
     })
+}
+
+/// Matches the decimal offsets at or past [`MAX_SEARCH_RESULTS`] (a power of
+/// ten): a nonzero digit and at least as many more as its zeros.
+fn offsets_from_max_results() -> String {
+    let zeros = MAX_SEARCH_RESULTS.ilog10();
+    format!("^0*[1-9][0-9]{{{zeros},}}$")
 }
 
 fn filter() -> Value {
@@ -319,6 +348,9 @@ fn filter() -> Value {
     };
     let absent = json!({ "type": "null" });
     let scalar_value = json!({ "anyOf": scalar() });
+    let values = json!({ "type": "array", "minItems": 1, "maxItems": MAX_FILTER_VALUES, "items": scalar_value });
+    // Operands are optional (null counts as absent); the operator decides
+    // which must be present and not null.
     json!({
         "type": "object",
         "required": ["propertyName", "operator"],
@@ -330,22 +362,31 @@ fn filter() -> Value {
                 "enum": OPERATORS.iter().map(|op| op.name).collect::<Vec<_>>(),
                 "description": OPERATORS.iter().map(|op| format!("{}: {}", op.name, op.meaning)).collect::<Vec<_>>().join("; "),
             },
-            "value": scalar_value,
-            "highValue": scalar_value,
-            "values": { "type": "array", "minItems": 1, "maxItems": MAX_FILTER_VALUES, "items": scalar_value },
+            "value": optional(scalar_value.clone()),
+            "highValue": optional(scalar_value.clone()),
+            "values": optional(values.clone()),
         },
         "allOf": [
             {
                 "if": { "properties": { "operator": { "enum": with(Operand::Value) } } },
-                "then": { "required": ["value"], "properties": { "highValue": absent, "values": absent } },
+                "then": {
+                    "required": ["value"],
+                    "properties": { "value": scalar_value, "highValue": absent, "values": absent },
+                },
             },
             {
                 "if": { "properties": { "operator": { "enum": with(Operand::Range) } } },
-                "then": { "required": ["value", "highValue"], "properties": { "values": absent } },
+                "then": {
+                    "required": ["value", "highValue"],
+                    "properties": { "value": scalar_value, "highValue": scalar_value, "values": absent },
+                },
             },
             {
                 "if": { "properties": { "operator": { "enum": with(Operand::Values) } } },
-                "then": { "required": ["values"], "properties": { "value": absent, "highValue": absent } },
+                "then": {
+                    "required": ["values"],
+                    "properties": { "value": absent, "highValue": absent, "values": values },
+                },
             },
             {
                 "if": { "properties": { "operator": { "enum": with(Operand::Nothing) } } },
@@ -375,6 +416,58 @@ mod tests {
             accepted.sort_unstable();
             assert_eq!(listed, accepted, "{}", action.name());
         }
+    }
+
+    #[test]
+    fn null_counts_as_absent_for_enumerated_and_operand_members() {
+        let schema = input_schema(Action::Search);
+        let search = &schema["properties"]["searchObj"]["properties"];
+        let direction = &search["sorts"]["items"]["anyOf"][1]["properties"]["direction"];
+        assert_eq!(direction["type"], json!(["string", "null"]));
+        assert_eq!(direction["enum"], json!(["ASCENDING", "DESCENDING", null]));
+        let filter = &search["filterGroups"]["items"]["properties"]["filters"]["items"];
+        let admits_null = |schema: &Value| {
+            schema["type"]
+                .as_array()
+                .is_some_and(|types| types.contains(&json!("null")))
+                || schema["anyOf"]
+                    .as_array()
+                    .is_some_and(|alternatives| alternatives.contains(&json!({"type": "null"})))
+        };
+        for operand in ["value", "highValue", "values"] {
+            assert!(admits_null(&filter["properties"][operand]), "{operand}");
+        }
+        // Where the operator needs an operand, null is not enough.
+        let between = &filter["allOf"][1]["then"];
+        assert_eq!(between["required"], json!(["value", "highValue"]));
+        assert!(!admits_null(&between["properties"]["highValue"]));
+        assert!(!admits_null(&filter["allOf"][2]["then"]["properties"]["values"]));
+    }
+
+    #[test]
+    fn ids_and_cursors_are_limited_as_the_checks_limit_them() {
+        // The pattern's two ranges are exactly the code points `char::is_control` matches.
+        let bounds: Vec<u32> = NO_CONTROL_PATTERN
+            .split("\\u")
+            .skip(1)
+            .map(|part| u32::from_str_radix(&part[..4], 16).unwrap())
+            .collect();
+        assert_eq!(bounds.len(), 4);
+        for code in 0..=0x3ffu32 {
+            let excluded = (bounds[0]..=bounds[1]).contains(&code) || (bounds[2]..=bounds[3]).contains(&code);
+            assert_eq!(excluded, char::from_u32(code).unwrap().is_control(), "{code:#x}");
+        }
+        let schema = input_schema(Action::Search);
+        let after = &schema["properties"]["searchObj"]["properties"]["after"]["anyOf"][0]["anyOf"];
+        assert_eq!(after[1]["maximum"], MAX_SEARCH_RESULTS - 1);
+        assert_eq!(after[0]["not"]["pattern"], "^0*[1-9][0-9]{4,}$");
+        assert_eq!(
+            10u64.pow(MAX_SEARCH_RESULTS.ilog10()),
+            MAX_SEARCH_RESULTS,
+            "a power of ten"
+        );
+        let stage = &input_schema(Action::GetPipelineStage)["properties"]["stageId"]["anyOf"][0];
+        assert_eq!(stage["pattern"], NO_CONTROL_PATTERN);
     }
 
     #[test]

@@ -112,17 +112,26 @@ fn send(request: &Outgoing<'_>) -> Result<HttpResponse, SendError> {
         None => None,
     };
     let future = outgoing_handler::handle(outgoing, Some(options)).map_err(error_code)?;
-    if let (Some(body), Some(bytes)) = (body, request.body) {
-        write_body(&body, bytes)?;
-        OutgoingBody::finish(body, None).map_err(error_code)?;
-    }
+    // A body that cannot be written usually means that the request failed to start
+    // (connection refused, host denial): the stream closes, and only the response
+    // future says why and that nothing left. So its answer goes first; the body
+    // (dropped unfinished on failure, which aborts the request) only explains a
+    // future without one.
+    let body_sent = match (body, request.body) {
+        (Some(body), Some(bytes)) => {
+            write_body(&body, bytes).and_then(|()| OutgoingBody::finish(body, None).map_err(error_code))
+        }
+        _ => Ok(()),
+    };
 
     future.subscribe().block();
     let response = match future.get() {
         Some(Ok(Ok(response))) => response,
         Some(Ok(Err(code))) => return Err(error_code(code)),
         Some(Err(())) | None => {
-            return Err(maybe_sent(TransportFailure::Other, "the host lost the response"));
+            return Err(body_sent
+                .err()
+                .unwrap_or_else(|| maybe_sent(TransportFailure::Other, "the host lost the response")));
         }
     };
 
@@ -132,7 +141,16 @@ fn send(request: &Outgoing<'_>) -> Result<HttpResponse, SendError> {
         .entries()
         .into_iter()
         .map(|(name, value)| (name.to_ascii_lowercase(), String::from_utf8_lossy(&value).into_owned()))
-        .collect();
+        .collect::<Vec<_>>();
+    // A body announced over the cap is refused before a byte of it is read.
+    if let Some(length) = http::content_length(&headers)
+        && length > MAX_RESPONSE_BYTES as u64
+    {
+        return Err(maybe_sent(
+            TransportFailure::ResponseTooLarge,
+            format!("HubSpot's response announces {length} bytes, more than {MAX_RESPONSE_BYTES}"),
+        ));
+    }
     let incoming = response
         .consume()
         .map_err(|()| maybe_sent(TransportFailure::Protocol, "the response body could not be read"))?;
