@@ -1,0 +1,213 @@
+//! `tool::invoke` end to end over a transport that answers from a fuzzer-chosen
+//! script (see `parse_script`): responses of any status, headers and body,
+//! transport failures, any latency, jitter source and clock.
+//!
+//! Nothing may panic, and:
+//! - an `invalid-input` error never comes after a request was sent;
+//! - what is sent is what `to_http` built, under the checked API base, with
+//!   no header value that could break the header block;
+//! - retries resend the same request, at most `max_attempts` times, and the
+//!   error reports how many were sent; a create is resent only after a 429 or
+//!   a failure that certainly never left; a host denial is never retried;
+//! - the waits stay within the action's deadline; a success is JSON.
+#![no_main]
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use hubspot_connector::connection::{Connection, Endpoint};
+use hubspot_connector::connection_test::TOKEN_INFO_PATH;
+use hubspot_connector::error::{Error, RateLimitPolicy, TransportFailure};
+use hubspot_connector::http::{HttpResponse, Method};
+use hubspot_connector::input;
+use hubspot_connector::request::Action;
+use hubspot_connector::response::interpret;
+use hubspot_connector::retry::RetryPolicy;
+use hubspot_connector::tool::invoke;
+use hubspot_connector::transport::{Delivery, Outgoing, SendError, Transport};
+use hubspot_connector_fuzz::{Answer, PATH_PREFIXES, is_json_text, parse_script};
+use libfuzzer_sys::fuzz_target;
+
+#[derive(Debug)]
+struct Sent {
+    method: Method,
+    url: String,
+    headers: Vec<(&'static str, String)>,
+    body: Option<Vec<u8>>,
+    answer: Answer,
+}
+
+#[derive(Debug)]
+struct ScriptedTransport {
+    answers: VecDeque<Answer>,
+    clock_nanos: u64,
+    latency_nanos: u64,
+    random: u64,
+    sent: Vec<Sent>,
+    slept: Duration,
+}
+
+impl Transport for ScriptedTransport {
+    fn send(&mut self, request: &Outgoing<'_>) -> Result<HttpResponse, SendError> {
+        let answer = self.answers.pop_front().unwrap_or_else(|| {
+            Answer::Response(HttpResponse {
+                status: 503,
+                ..HttpResponse::default()
+            })
+        });
+        self.sent.push(Sent {
+            method: request.method,
+            url: request.url.to_owned(),
+            headers: request.headers.to_vec(),
+            body: request.body.map(<[u8]>::to_vec),
+            answer: answer.clone(),
+        });
+        self.clock_nanos = self.clock_nanos.saturating_add(self.latency_nanos);
+        match answer {
+            Answer::Response(response) => Ok(response),
+            Answer::Failure(failure) => Err(failure),
+        }
+    }
+
+    fn sleep(&mut self, duration: Duration) {
+        self.slept += duration;
+        let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
+        self.clock_nanos = self.clock_nanos.saturating_add(nanos);
+    }
+
+    fn now(&mut self) -> Duration {
+        Duration::from_nanos(self.clock_nanos)
+    }
+
+    fn random(&mut self) -> u64 {
+        self.random
+    }
+}
+
+fn allows_resending_a_create(answer: &Answer) -> bool {
+    match answer {
+        // Only a 429 that is not the daily limit: HubSpot did not process the request.
+        Answer::Response(response) => matches!(
+            interpret(response.clone(), 1),
+            Err(Error::RateLimited { policy, .. }) if policy != RateLimitPolicy::Daily
+        ),
+        Answer::Failure(failure) => failure.delivery == Delivery::NotSent && failure.kind != TransportFailure::Denied,
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let script = parse_script(data);
+    let connection = Connection {
+        access_token: script.token.clone(),
+        api_base: script.base.clone(),
+    };
+    let mut transport = ScriptedTransport {
+        answers: script.answers.iter().cloned().collect(),
+        clock_nanos: script.start_nanos,
+        latency_nanos: script.latency_ms.saturating_mul(1_000_000),
+        random: script.random,
+        sent: Vec::new(),
+        slept: Duration::ZERO,
+    };
+    let result = invoke(&mut transport, &connection, &script.action, &script.input);
+    let sent = &transport.sent;
+    let policy = RetryPolicy::default();
+
+    if let Err(Error::InvalidInput(problem)) = &result {
+        assert!(
+            sent.is_empty(),
+            "invalid-input ({problem:?}) after {} requests were sent",
+            sent.len()
+        );
+    }
+    assert!(transport.slept < policy.deadline, "slept {:?}", transport.slept);
+    if let Ok(output) = &result {
+        assert!(!sent.is_empty(), "a success without a request");
+        assert!(
+            output.is_empty() || is_json_text(output),
+            "the output is not JSON: {output:?}"
+        );
+    }
+    if sent.is_empty() {
+        return;
+    }
+
+    let endpoint = match Endpoint::new(&connection) {
+        Ok(endpoint) => endpoint,
+        Err(error) => panic!("requests were sent on a rejected connection: {error:?}"),
+    };
+    let authority = endpoint.base.split_once("://").map_or("", |(_, authority)| authority);
+    assert!(
+        !authority.is_empty() && !authority.contains(['/', '?', '#', '@', '\\', ' ']),
+        "API base {:?}",
+        endpoint.base
+    );
+    for (index, request) in sent.iter().enumerate() {
+        let path = request
+            .url
+            .strip_prefix(&endpoint.base)
+            .unwrap_or_else(|| panic!("{:?} is not under {:?}", request.url, endpoint.base));
+        assert!(
+            path == TOKEN_INFO_PATH || PATH_PREFIXES.iter().any(|prefix| path.starts_with(prefix)),
+            "sent to {path:?}"
+        );
+        for (name, value) in &request.headers {
+            assert!(
+                !value.contains(['\r', '\n', '\0']),
+                "header {name} breaks the header block"
+            );
+        }
+        let authorization = request.headers.iter().any(|(name, _)| *name == "authorization");
+        assert_eq!(
+            authorization,
+            !script.token.is_empty(),
+            "authorization header and token disagree"
+        );
+        if let Answer::Failure(failure) = &request.answer
+            && failure.kind == TransportFailure::Denied
+        {
+            assert_eq!(index + 1, sent.len(), "a request was sent after the host denied one");
+        }
+    }
+
+    let action = Action::from_name(&script.action).unwrap_or_else(|_| panic!("an unknown action sent requests"));
+    if action == Action::TestConnection {
+        // One token-information call plus one probe per entity, each retried at most max_attempts times.
+        assert!(
+            sent.len() <= 14 * policy.max_attempts as usize,
+            "{} requests",
+            sent.len()
+        );
+        return;
+    }
+    assert!(
+        sent.len() <= policy.max_attempts as usize,
+        "{} requests for one action",
+        sent.len()
+    );
+    let built = input::parse(action, &script.input)
+        .ok()
+        .and_then(|request| request.to_http().ok().flatten())
+        .unwrap_or_else(|| panic!("sent a request for input that does not build one"));
+    for request in sent {
+        assert_eq!(request.method, built.method);
+        assert_eq!(request.url, endpoint.url(&built.path_and_query));
+        assert_eq!(request.body, built.body, "a retry sent a different body");
+    }
+    if let Err(error) = &result {
+        assert_eq!(
+            error.attempts() as usize,
+            sent.len(),
+            "{error:?} miscounts the attempts"
+        );
+    }
+    if action == Action::Create {
+        for pair in sent.windows(2) {
+            assert!(
+                allows_resending_a_create(&pair[0].answer),
+                "a create was resent after {:?}",
+                pair[0].answer
+            );
+        }
+    }
+});
