@@ -20,15 +20,26 @@
 //!
 //! The server runs on its own thread with its own single-threaded tokio runtime, so
 //! synchronous tests and asynchronous hosts can both use it. Requests pass a fixed
-//! pipeline (record → route → authenticate → authorize → handle, see `server.rs`)
-//! into which a fault-injection or rate-limit stage can be inserted before routing.
+//! pipeline (record → fault → route → authenticate → authorize → handle, see
+//! `server.rs`).
+//!
+//! Faults are programmable: [`MockServer::add_faults`] takes [`FaultRule`]s that answer
+//! matching requests with 429s (in both of HubSpot's body styles), 5xx or 423, HTML
+//! pages, dropped connections (before or after the request is handled), delays, or
+//! malformed, truncated, mislabelled or oversized bodies. A standalone server takes the
+//! same rules as JSON at its control endpoint, `POST /__mock/faults` (`GET` lists them,
+//! `DELETE` clears them); `/__mock/` is no HubSpot path, needs no token and is not
+//! recorded.
 
 #![deny(missing_docs)]
 
 mod associations;
 mod auth;
+mod body;
 mod catalog;
+mod control;
 mod errors;
+mod faults;
 mod headers;
 mod object_endpoints;
 mod objects;
@@ -48,6 +59,7 @@ use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 
 pub use auth::all_scopes;
+pub use faults::{Fault, FaultRule, RateLimitPolicy, RateLimitStyle};
 pub use recording::RecordedRequest;
 pub use server::MockServer;
 

@@ -1,23 +1,23 @@
 //! The HTTP/1.1 server: its thread and tokio runtime, the hyper accept loop, the request
 //! pipeline every request passes, and the seeding API tests drive the state through.
 //!
-//! The pipeline, in order: read the body (at most [`MAX_BODY_BYTES`]) → record the
-//! request → resolve the route (404 for unknown paths) → authenticate (401) → resolve the
-//! object type (400) → authorize (403) → handle. Each stage may answer the request; a
-//! fault-injection or rate-limit stage belongs in [`process`] before the route is
-//! resolved. Every reply gets a correlation id (header, and body for errors) and the
-//! rate-limit headers of `headers.rs`.
+//! The pipeline, in order: read the body (at most [`MAX_BODY_BYTES`]) → answer the
+//! control endpoint (`/__mock/…`, see `control.rs`; not recorded) → record the request →
+//! fire a fault rule (see `faults.rs`): one that acts instead of HubSpot answers (or
+//! drops the connection) here → resolve the route (404 for unknown paths) → authenticate
+//! (401) → resolve the object type (400) → authorize (403) → handle → a fault that acts
+//! after handling spoils the answer. Every reply gets a correlation id (header, and body
+//! for errors) and the rate-limit headers of `headers.rs`.
 
-use std::convert::Infallible;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -25,8 +25,11 @@ use hyper_util::rt::TokioIo;
 use tokio::sync::oneshot;
 
 use crate::auth;
+use crate::body::MockBody;
 use crate::catalog::{Catalog, Pipeline};
+use crate::control;
 use crate::errors::{ApiError, correlation_id};
+use crate::faults::{self, Canned, Fault, FaultRule, FaultRules, Stage};
 use crate::headers::{CORRELATION_ID, JSON_CONTENT_TYPE, RateCounters, RateLimitHeaders, rate_limit_headers};
 use crate::objects::ObjectType;
 use crate::query::{self, QueryParams};
@@ -46,6 +49,7 @@ struct State {
     store: Mutex<Store>,
     log: Mutex<Vec<RecordedRequest>>,
     counters: Mutex<RateCounters>,
+    faults: Mutex<FaultRules>,
 }
 
 /// Lock a mutex, recovering the data if a panic elsewhere poisoned it.
@@ -96,6 +100,7 @@ impl MockServer {
             portal_id: config.portal_id,
             log: Mutex::new(Vec::new()),
             counters: Mutex::new(RateCounters::default()),
+            faults: Mutex::new(FaultRules::default()),
         });
         let (stop, stopped) = oneshot::channel();
         let served = Arc::clone(&state);
@@ -134,6 +139,22 @@ impl MockServer {
     /// Forget the requests received so far.
     pub fn clear_requests(&self) {
         lock(&self.state.log).clear();
+    }
+
+    /// Append fault rules; each request fires the first rule that matches it (see
+    /// [`FaultRule`]). A standalone server takes them at `POST /__mock/faults`.
+    pub fn add_faults(&self, rules: Vec<FaultRule>) {
+        lock(&self.state.faults).add(rules);
+    }
+
+    /// Remove every fault rule.
+    pub fn clear_faults(&self) {
+        lock(&self.state.faults).clear();
+    }
+
+    /// The fault rules that may still fire, each `times` showing what is left of it.
+    pub fn faults(&self) -> Vec<FaultRule> {
+        lock(&self.state.faults).active()
     }
 
     /// Put a record with a chosen id into the store, replacing any with that id, without
@@ -247,9 +268,10 @@ async fn accept_loop(listener: tokio::net::TcpListener, state: Arc<State>, mut s
                     tokio::spawn(async move {
                         let service = service_fn(move |request| {
                             let state = Arc::clone(&state);
-                            async move { Ok::<_, Infallible>(respond(&state, request).await) }
+                            async move { respond(&state, request).await }
                         });
-                        // A connection that fails (reset, malformed HTTP) just ends.
+                        // A connection that fails (reset, malformed HTTP, a dropping fault)
+                        // just ends.
                         let _ = http1::Builder::new()
                             .keep_alive(true)
                             .serve_connection(TokioIo::new(stream), service)
@@ -283,9 +305,28 @@ async fn read_body(mut body: Incoming) -> Result<Vec<u8>, Vec<u8>> {
     Ok(bytes)
 }
 
-async fn respond(state: &State, request: Request<Incoming>) -> Response<Full<Bytes>> {
+/// A fault closes the connection without an answer.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the connection was dropped by a fault rule")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+async fn respond(state: &State, request: Request<Incoming>) -> Result<Response<MockBody>, Dropped> {
     let (parts, body) = request.into_parts();
     let body = read_body(body).await;
+    if control::is_control(parts.uri.path()) {
+        let bytes = match &body {
+            Ok(bytes) | Err(bytes) => bytes,
+        };
+        let canned = control::handle(&mut lock(&state.faults), parts.method.as_str(), parts.uri.path(), bytes);
+        return Ok(canned_response(canned, None));
+    }
     let recorded = RecordedRequest {
         method: parts.method.as_str().to_owned(),
         path: parts.uri.path().to_owned(),
@@ -305,6 +346,16 @@ async fn respond(state: &State, request: Request<Incoming>) -> Response<Full<Byt
         },
     };
     lock(&state.log).push(recorded.clone());
+    let correlation_id = correlation_id();
+    let fault = match body {
+        Ok(_) => lock(&state.faults).fire(&recorded.method, &recorded.path),
+        Err(_) => None,
+    };
+    if let Some(fault) = fault.as_ref().filter(|fault| fault.stage() == Stage::Instead) {
+        return faults::canned(fault, &correlation_id)
+            .map(|canned| canned_response(canned, Some(&correlation_id)))
+            .ok_or(Dropped);
+    }
     let (reply, rate_limits) = match body {
         Ok(_) => process(state, &recorded),
         Err(_) => (
@@ -316,8 +367,53 @@ async fn respond(state: &State, request: Request<Incoming>) -> Response<Full<Byt
     let headers = remaining
         .map(|remaining| rate_limit_headers(rate_limits, remaining))
         .unwrap_or_default();
-    render(reply, &correlation_id(), &headers)
+    let response = render(reply, &correlation_id, &headers);
+    match fault {
+        Some(fault) => spoil(fault, response).await,
+        None => Ok(response.map(MockBody::whole)),
+    }
 }
+
+/// The answer to a handled request, spoiled by a fault that acts [`Stage::After`].
+async fn spoil(fault: Fault, response: Response<Bytes>) -> Result<Response<MockBody>, Dropped> {
+    let (mut parts, mut body) = response.into_parts();
+    let needs_body = matches!(
+        fault,
+        Fault::MalformedJson | Fault::WrongContentType | Fault::TruncatedBody | Fault::OversizedBody { .. }
+    );
+    if needs_body && body.is_empty() {
+        // A 204 has nothing to spoil; answer as if it had a body.
+        parts.status = StatusCode::OK;
+        body = Bytes::from_static(b"{}");
+        parts
+            .headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
+    }
+    let body = match fault {
+        Fault::DropAfterProcessing => return Err(Dropped),
+        Fault::Delay { ms } => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            MockBody::whole(body)
+        }
+        Fault::MalformedJson => MockBody::whole(faults::malformed(&body)),
+        Fault::WrongContentType => {
+            parts
+                .headers
+                .insert(CONTENT_TYPE, HeaderValue::from_static(faults::TEXT_PLAIN));
+            MockBody::whole(body)
+        }
+        Fault::TruncatedBody => {
+            parts.headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+            MockBody::cut_short(body.slice(..body.len() / 2))
+        }
+        Fault::OversizedBody { bytes, chunked } => MockBody::streamed(OVERSIZED_PREFIX, b'x', bytes, !chunked),
+        _ => MockBody::whole(body),
+    };
+    Ok(Response::from_parts(parts, body))
+}
+
+/// How an oversized body starts: like a record whose `notes` never end.
+const OVERSIZED_PREFIX: &[u8] = br#"{"id":"1","properties":{"notes":""#;
 
 /// The request pipeline (see the module doc): the reply, and which rate-limit headers
 /// it carries.
@@ -357,7 +453,7 @@ fn process(state: &State, request: &RecordedRequest) -> (Reply, RateLimitHeaders
 }
 
 /// The HTTP response for `reply`.
-fn render(reply: Reply, correlation_id: &str, headers: &[(&'static str, String)]) -> Response<Full<Bytes>> {
+fn render(reply: Reply, correlation_id: &str, headers: &[(&'static str, String)]) -> Response<Bytes> {
     let (status, body) = match reply {
         Reply::Json(status, body) => (status, Some(body)),
         Reply::NoContent => (204, None),
@@ -365,7 +461,7 @@ fn render(reply: Reply, correlation_id: &str, headers: &[(&'static str, String)]
     };
     let bytes = body.and_then(|body| serde_json::to_vec(&body).ok()).unwrap_or_default();
     let has_body = !bytes.is_empty();
-    let mut response = Response::new(Full::new(Bytes::from(bytes)));
+    let mut response = Response::new(Bytes::from(bytes));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let response_headers = response.headers_mut();
     if has_body {
@@ -375,6 +471,19 @@ fn render(reply: Reply, correlation_id: &str, headers: &[(&'static str, String)]
     for (name, value) in all {
         if let Ok(value) = HeaderValue::from_str(&value) {
             response_headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+    response
+}
+
+/// The HTTP response for a fault's or the control endpoint's canned answer.
+fn canned_response(canned: Canned, correlation_id: Option<&str>) -> Response<MockBody> {
+    let mut response = Response::new(MockBody::whole(canned.body));
+    *response.status_mut() = StatusCode::from_u16(canned.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let correlation = correlation_id.map(|id| (CORRELATION_ID, id.to_owned()));
+    for (name, value) in canned.headers.into_iter().chain(correlation) {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(HeaderName::from_static(name), value);
         }
     }
     response
