@@ -1,6 +1,7 @@
 //! The outgoing-request hook: lets requests through only to the connection's
 //! API base, lowers timeouts to the host's ceilings, adds the credential in
-//! host-credential mode, and counts what the guest sent.
+//! host-credential mode, counts what the guest sent, and tells the guest a
+//! dropped connection apart from broken HTTP.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -11,12 +12,13 @@ use std::time::Duration;
 use http::HeaderValue;
 use http::header::AUTHORIZATION;
 use http_body_util::BodyExt;
+use wasmtime_wasi_http::p2::bindings::http::types::ErrorCode;
 use wasmtime_wasi_http::{
     DEFAULT_FORBIDDEN_HEADERS, Error as HttpError, ForbiddenHeaderFilter, RequestOptions, WasiBody, WasiHttpHooks,
     default_send_request,
 };
 
-use crate::sandbox::Sandbox;
+use crate::sandbox::{Credential, Sandbox};
 
 /// A scheme and `host:port`, the unit the allow-list works in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +76,9 @@ pub(crate) struct Counters {
 /// The policy hook for one call.
 pub(crate) struct Outbound {
     allowed: Option<Origin>,
+    /// Host-credential mode: the guest may not send a credential of its own,
+    /// even when the host has none to add (an empty or unusable token).
+    host_credential: bool,
     authorization: Option<HeaderValue>,
     options: RequestOptions,
     max_response_bytes: u64,
@@ -97,6 +102,7 @@ impl Outbound {
             });
         Self {
             allowed,
+            host_credential: sandbox.credential == Credential::Host,
             authorization,
             options: RequestOptions {
                 connect_timeout: Some(sandbox.connect_timeout),
@@ -135,10 +141,24 @@ type ResponseFuture = Box<
         > + Send,
 >;
 
+/// Bytes the guest may write to a request body per call. Each body buffers up
+/// to two such chunks in the host until sent; wasmtime's default of 1 MiB
+/// would let a guest holding hundreds of unsent bodies pin hundreds of
+/// mebibytes. The connector writes 4 KiB at a time.
+const OUTGOING_BODY_CHUNK_BYTES: usize = 64 * 1024;
+
 impl WasiHttpHooks for Outbound {
+    fn p2_error_from_hyper(&mut self, error: &hyper::Error) -> ErrorCode {
+        HyperFailure::of(error).code()
+    }
+
+    fn p2_outgoing_body_chunk_size(&mut self) -> usize {
+        OUTGOING_BODY_CHUNK_BYTES
+    }
+
     fn forbidden_header_filter(&mut self) -> ForbiddenHeaderFilter {
         // In host-credential mode the guest may not set a credential of its own.
-        let host_credential = self.authorization.is_some();
+        let host_credential = self.host_credential;
         Arc::new(move |name| DEFAULT_FORBIDDEN_HEADERS.contains(name) || (host_credential && name == AUTHORIZATION))
     }
 
@@ -171,6 +191,51 @@ impl WasiHttpHooks for Outbound {
             });
             Ok((response, Box::new(io) as Box<dyn Future<Output = _> + Send>))
         })
+    }
+}
+
+/// What went wrong in hyper, as far as the guest needs to know. wasmtime's default
+/// reports every hyper error as `HttpProtocolError`, so a connection the server
+/// closed before answering (HubSpot or a proxy dropping it) would read as broken
+/// HTTP rather than as a connection that may have delivered the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HyperFailure {
+    /// The connection closed or was reset before the answer was complete (hyper
+    /// says "incomplete message", or "canceled" when it noticed the close before
+    /// dispatching the answer).
+    Closed,
+    /// A timeout hyper itself noticed.
+    TimedOut,
+    /// Anything else: HTTP that could not be parsed.
+    Protocol,
+}
+
+impl HyperFailure {
+    fn of(error: &hyper::Error) -> Self {
+        let io_closed = std::error::Error::source(error)
+            .and_then(|source| source.downcast_ref::<std::io::Error>())
+            .is_some_and(|io| {
+                use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
+                matches!(
+                    io.kind(),
+                    ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof
+                )
+            });
+        if error.is_incomplete_message() || error.is_canceled() || io_closed {
+            Self::Closed
+        } else if error.is_timeout() {
+            Self::TimedOut
+        } else {
+            Self::Protocol
+        }
+    }
+
+    fn code(self) -> ErrorCode {
+        match self {
+            Self::Closed => ErrorCode::ConnectionTerminated,
+            Self::TimedOut => ErrorCode::HttpResponseTimeout,
+            Self::Protocol => ErrorCode::HttpProtocolError,
+        }
     }
 }
 
@@ -242,5 +307,46 @@ mod tests {
         );
         assert_eq!(Origin::parse("ftp://x"), None);
         assert_eq!(Origin::parse("https://user@evil"), None);
+    }
+
+    /// The hyper error of a request to a server that closes the connection
+    /// after reading it (`answer: None`) or answers `answer` instead of HTTP;
+    /// with `read: false` it closes without reading.
+    async fn hyper_error(read: bool, answer: Option<&'static [u8]>) -> hyper::Error {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 1024];
+            if read {
+                let _ = stream.read(&mut request).await;
+            }
+            if let Some(answer) = answer {
+                let _ = stream.write_all(answer).await;
+            }
+        });
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        let request = http::Request::get("/")
+            .header("host", "127.0.0.1")
+            .body(http_body_util::Empty::<bytes::Bytes>::new())
+            .unwrap();
+        sender.send_request(request).await.unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn a_connection_closed_before_the_answer_is_reported_as_terminated() {
+        for read in [true, false] {
+            let closed = HyperFailure::of(&hyper_error(read, None).await);
+            assert_eq!(closed, HyperFailure::Closed, "read: {read}");
+            assert!(matches!(closed.code(), ErrorCode::ConnectionTerminated));
+        }
+        let garbage = HyperFailure::of(&hyper_error(true, Some(b"SMTP ready\r\n\r\n")).await);
+        assert_eq!(garbage, HyperFailure::Protocol);
+        assert!(matches!(garbage.code(), ErrorCode::HttpProtocolError));
     }
 }
