@@ -4,7 +4,8 @@
 use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use serde_json::json;
@@ -13,7 +14,7 @@ use crate::engine::{CallError, Connector, Invocation};
 use crate::report::{self, EXIT_FAILED, EXIT_HOST, EXIT_OK, EXIT_USAGE};
 use crate::sandbox::{Credential, Sandbox};
 use crate::wit::Connection;
-use hubspot_mock::{MockConfig, MockServer, TokenGrant};
+use hubspot_mock::{FaultRule, MockConfig, MockServer, TokenGrant};
 
 /// The environment variable that holds the access token.
 pub const TOKEN_VARIABLE: &str = "HUBSPOT_ACCESS_TOKEN";
@@ -53,6 +54,12 @@ enum Command {
         /// Comma-separated scopes to grant the token (default: all).
         #[arg(long, value_name = "SCOPES", value_delimiter = ',')]
         scopes: Option<Vec<String>>,
+        /// Inject faults: a JSON list of fault rules, such as
+        /// [{"method": "POST", "times": 2, "fault": {"kind": "status", "status": 503}}].
+        /// More can be added while it runs with POST /__mock/faults (GET lists them,
+        /// DELETE clears them).
+        #[arg(long, value_name = "FILE")]
+        faults: Option<PathBuf>,
     },
     /// Run a realistic scenario through the component against the embedded mock.
     Demo,
@@ -88,16 +95,59 @@ struct InvokeArgs {
     /// Also print {"debug": {...}} (requests sent, time taken) to stderr.
     #[arg(long)]
     debug: bool,
+    /// Lower the ceiling on each request's connect, first-byte and between-bytes
+    /// timeouts (default 10 s, 30 s, 30 s). Seconds, fractions allowed, or a duration
+    /// such as 500ms.
+    #[arg(long, value_name = "SECS", value_parser = parse_duration)]
+    request_timeout: Option<Duration>,
+    /// Stop the call after this long in all, retries included (default 45 s). Seconds,
+    /// fractions allowed, or a duration such as 500ms.
+    #[arg(long, value_name = "SECS", value_parser = parse_duration)]
+    deadline: Option<Duration>,
+}
+
+/// A positive duration: seconds (`1.5`) or humantime (`500ms`).
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = match text.trim().parse::<f64>() {
+        Ok(seconds) => Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text}: {e}"))?,
+        Err(_) => humantime::parse_duration(text).map_err(|e| format!("{text}: {e}"))?,
+    };
+    if duration.is_zero() {
+        return Err("must be longer than zero".to_owned());
+    }
+    Ok(duration)
+}
+
+/// The default sandbox with the command line's timeouts.
+fn sandbox_for(args: &InvokeArgs) -> Sandbox {
+    let defaults = Sandbox::default();
+    let cap = |ceiling: Duration| args.request_timeout.map_or(ceiling, |asked| asked.min(ceiling));
+    Sandbox {
+        credential: if args.host_credential {
+            Credential::Host
+        } else {
+            Credential::Guest
+        },
+        connect_timeout: cap(defaults.connect_timeout),
+        first_byte_timeout: cap(defaults.first_byte_timeout),
+        between_bytes_timeout: cap(defaults.between_bytes_timeout),
+        wall_clock: args.deadline.unwrap_or(defaults.wall_clock),
+        ..defaults
+    }
 }
 
 /// Parses `args` and runs the command; returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
-        Err(error) => {
-            let code = if error.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        // --help and --version print as usual; mistakes are JSON like every other error.
+        Err(error) if !error.use_stderr() => {
             let _ = error.print();
-            return code;
+            return EXIT_OK;
+        }
+        Err(error) => {
+            let message = error.render().to_string();
+            return fail(EXIT_USAGE, &report::usage_json(message.trim()));
         }
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -117,7 +167,12 @@ async fn dispatch(command: Command) -> i32 {
             },
             Err(code) => code,
         },
-        Command::Mock { listen, token, scopes } => serve_mock(listen, token, scopes).await,
+        Command::Mock {
+            listen,
+            token,
+            scopes,
+            faults,
+        } => serve_mock(listen, token, scopes, faults.as_deref()).await,
         Command::Demo => {
             let mut stdout = std::io::stdout().lock();
             match crate::demo::run(&mut stdout).await {
@@ -173,15 +228,7 @@ async fn invoke(args: InvokeArgs) -> i32 {
             }
         }
     };
-    let sandbox = Sandbox {
-        credential: if args.host_credential {
-            Credential::Host
-        } else {
-            Credential::Guest
-        },
-        ..Sandbox::default()
-    };
-    let connector = match load(args.component.as_ref(), sandbox) {
+    let connector = match load(args.component.as_ref(), sandbox_for(&args)) {
         Ok(connector) => connector,
         Err(code) => return code,
     };
@@ -248,7 +295,16 @@ fn read_input(input: Option<&str>) -> Result<String, String> {
     }
 }
 
-async fn serve_mock(listen: SocketAddr, token: Option<String>, scopes: Option<Vec<String>>) -> i32 {
+async fn serve_mock(
+    listen: SocketAddr,
+    token: Option<String>,
+    scopes: Option<Vec<String>>,
+    faults: Option<&Path>,
+) -> i32 {
+    let rules = match faults.map(read_faults).transpose() {
+        Ok(rules) => rules.unwrap_or_default(),
+        Err(message) => return fail(EXIT_USAGE, &report::usage_json(&message)),
+    };
     let token = token.unwrap_or_else(|| hubspot_mock::DEFAULT_TOKEN.to_owned());
     let scopes = scopes.unwrap_or_else(hubspot_mock::all_scopes);
     let config = MockConfig {
@@ -265,11 +321,18 @@ async fn serve_mock(listen: SocketAddr, token: Option<String>, scopes: Option<Ve
             );
         }
     };
+    server.add_faults(rules);
     println!("{}", json!({"mock": {"apiBase": server.base_url()}}));
     let _ = std::io::stdout().flush();
     let _ = tokio::signal::ctrl_c().await;
     server.shutdown();
     EXIT_OK
+}
+
+/// The fault rules in `path`, a JSON list.
+fn read_faults(path: &Path) -> Result<Vec<FaultRule>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{} could not be read: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{} is not a JSON list of fault rules: {e}", path.display()))
 }
 
 fn print_json_text(text: &str) -> i32 {
@@ -281,4 +344,40 @@ fn print_json_text(text: &str) -> i32 {
 fn fail(code: i32, error: &serde_json::Value) -> i32 {
     let _ = writeln!(std::io::stderr(), "{error}");
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sandbox_of(args: &[&str]) -> Sandbox {
+        let cli = Cli::try_parse_from(["hubspot-harness", "invoke", "read"].iter().chain(args)).unwrap();
+        match cli.command {
+            Command::Invoke(args) => sandbox_for(&args),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn durations_are_seconds_or_humantime_and_positive() {
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        for wrong in ["0", "-1", "soon", "NaN"] {
+            assert!(parse_duration(wrong).is_err(), "{wrong}");
+        }
+    }
+
+    #[test]
+    fn request_timeout_lowers_the_ceilings_and_deadline_sets_the_wall_clock() {
+        let defaults = Sandbox::default();
+        assert_eq!(sandbox_of(&[]), defaults);
+        let lowered = sandbox_of(&["--request-timeout", "0.5", "--deadline", "8"]);
+        assert_eq!(lowered.connect_timeout, Duration::from_millis(500));
+        assert_eq!(lowered.first_byte_timeout, Duration::from_millis(500));
+        assert_eq!(lowered.between_bytes_timeout, Duration::from_millis(500));
+        assert_eq!(lowered.wall_clock, Duration::from_secs(8));
+        let high = sandbox_of(&["--request-timeout", "600"]);
+        assert_eq!(high.first_byte_timeout, defaults.first_byte_timeout);
+        assert_eq!(high.connect_timeout, defaults.connect_timeout);
+    }
 }

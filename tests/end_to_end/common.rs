@@ -1,6 +1,12 @@
 //! Shared fixtures: one compiled connector per test binary, a fresh mock per
 //! test, the specification's samples, and helpers to call and inspect.
 
+#![expect(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "helpers of tests: a panic here is a failed test"
+)]
+
 use std::sync::OnceLock;
 
 use hubspot_harness::hubspot_mock::{self, MockConfig, MockServer, RecordedRequest, TokenGrant};
@@ -70,6 +76,7 @@ impl Env {
     }
 
     /// Runs `action` and parses its JSON output.
+    #[expect(clippy::result_large_err, reason = "the WIT error as the component returns it")]
     pub fn invoke(&self, action: &str, input: &str) -> Result<Value, Error> {
         self.call(action, input)
             .result

@@ -1,5 +1,12 @@
 //! End-to-end tests: the real component in wasmtime, real HTTP to the mock
 //! HubSpot. Each module covers one capability; `common` holds the fixtures.
 
+mod catalog;
+mod cli;
 mod common;
+mod contract;
+mod crm_typed;
+mod discovery;
+mod faults;
 mod record_actions;
+mod sandbox;
