@@ -219,13 +219,19 @@ pub fn entity_names() -> Vec<&'static str> {
 
 /// Every spelling [`ObjectType::parse`] accepts for a built-in entity.
 pub fn accepted_names() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = ENTITIES.iter().map(|e| e.name).collect();
-    for entity in ENTITIES {
-        if entity.path_name != entity.name {
-            names.push(entity.path_name);
-        }
-    }
-    names.extend(ENTITIES.iter().map(|e| e.type_id));
+    spellings(ENTITIES.iter())
+}
+
+/// Every spelling of the built-in entities that have pipelines.
+pub fn pipelined_names() -> Vec<&'static str> {
+    spellings(ENTITIES.iter().filter(|e| e.has_pipelines))
+}
+
+/// Names first, then the path names that differ, then the type ids.
+fn spellings<'a>(entities: impl Iterator<Item = &'a Entity> + Clone) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = entities.clone().map(|e| e.name).collect();
+    names.extend(entities.clone().filter(|e| e.path_name != e.name).map(|e| e.path_name));
+    names.extend(entities.map(|e| e.type_id));
     names
 }
 
@@ -272,6 +278,11 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn deals_and_tickets_are_the_pipelined_entities() {
+        assert_eq!(pipelined_names(), ["deals", "tickets", "0-3", "0-5"]);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::entity::{ObjectType, UnknownObjectType};
+use crate::entity::{ENTITIES, ObjectType, UnknownObjectType};
 use crate::error::{Error, JsonPath};
 use crate::http::{HttpRequest, Method, PathBuilder, Repeatable};
 use crate::limits::{
@@ -345,13 +345,13 @@ impl ActionRequest {
                 }
             }
             Self::GetPipelines(request) => {
-                let object_type = object_type(&request.object_type, &field)?;
+                let object_type = pipelined_object_type(&request.object_type, &field)?;
                 get(PathBuilder::new("/crm/v3/pipelines")
                     .segment(object_type.path_segment())
                     .finish())
             }
             Self::GetPipelineStage(request) => {
-                let object_type = object_type(&request.object_type, &field)?;
+                let object_type = pipelined_object_type(&request.object_type, &field)?;
                 check_identifier(&request.pipeline_id, &root.key("pipelineId"))?;
                 check_identifier(&request.stage_id, &root.key("stageId"))?;
                 get(PathBuilder::new("/crm/v3/pipelines")
@@ -395,6 +395,27 @@ pub fn object_type<'a>(text: &'a str, path: &JsonPath) -> Result<ObjectType<'a>,
             format!("unknown object type `{}`: {UnknownObjectType}", shorten(text)),
         )
     })
+}
+
+/// Resolves an object type that can have pipelines: deals, tickets, or a
+/// custom object. HubSpot refuses pipelines of the other built-in types, so
+/// asking is refused here, before anything is sent.
+fn pipelined_object_type<'a>(text: &'a str, path: &JsonPath) -> Result<ObjectType<'a>, Error> {
+    let resolved = object_type(text, path)?;
+    match resolved.entity() {
+        Some(entity) if !entity.has_pipelines => {
+            let pipelined: Vec<&str> = ENTITIES.iter().filter(|e| e.has_pipelines).map(|e| e.name).collect();
+            Err(Error::invalid(
+                path,
+                format!(
+                    "{} have no pipelines in HubSpot; pipelines exist for {} and for custom objects",
+                    entity.name,
+                    pipelined.join(" and ")
+                ),
+            ))
+        }
+        _ => Ok(resolved),
+    }
 }
 
 /// Checks a HubSpot internal name (property or `idProperty`): a letter or
@@ -897,6 +918,28 @@ mod tests {
             object_type: "deals".into(),
         }));
         assert_eq!(pipelines.path_and_query, "/crm/v3/pipelines/deals");
+    }
+
+    #[test]
+    fn pipelines_of_types_without_any_are_refused_before_sending() {
+        let (path, message) = problem(ActionRequest::GetPipelines(PipelinesRequest {
+            object_type: "contacts".into(),
+        }));
+        assert_eq!(path, "entity");
+        assert!(message.contains("deals and tickets"), "{message}");
+        let (path, _) = problem(ActionRequest::GetPipelineStage(StageRequest {
+            object_type: "lineItems".into(),
+            pipeline_id: "default".into(),
+            stage_id: "x".into(),
+        }));
+        assert_eq!(path, "entity");
+        for pipelined in ["deals", "0-5", "2-1234"] {
+            let built = ActionRequest::GetPipelines(PipelinesRequest {
+                object_type: pipelined.into(),
+            })
+            .to_http();
+            assert!(built.is_ok(), "{pipelined}: {built:?}");
+        }
     }
 
     #[test]

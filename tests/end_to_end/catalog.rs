@@ -296,6 +296,7 @@ const MALFORMED: &[(&str, &str, &str)] = &[
         "archived",
     ),
     ("get-pipelines", r#"{"entity": "Deals"}"#, "entity"),
+    ("get-pipelines", r#"{"entity": "contacts"}"#, "entity"),
     ("test-connection", r#"{"verbose": true}"#, "verbose"),
     // HubSpot's search stops at 10,000 results, however the offset is written.
     (

@@ -181,6 +181,43 @@ fn cli_spec_samples_of_record_actions_exit_and_print_as_expected() {
 }
 
 #[test]
+fn cli_spec_samples_of_discovery_actions_answer_as_the_library_does() {
+    // discovery.rs checks what these samples return; here the binary must send
+    // the same request and print the same answer (or error) as the library.
+    let mut ran = 0;
+    for action in ["get-pipelines", "get-pipeline-stage", "get-properties"] {
+        for sample in samples_of(action) {
+            let title = &sample.title;
+            let through_cli = env_for_token();
+            let base = through_cli.mock.base_url();
+            let run = run(harness_with(TOKEN).args(["invoke", action, &sample.json, "--api-base", &base]));
+            run.assert_hides(TOKEN);
+            let in_library = env_for_token();
+            let expected = in_library.invoke(action, &sample.json);
+            let (sent, reference) = (through_cli.only_request(), in_library.only_request());
+            assert_eq!(
+                (&sent.method, &sent.path, &sent.query),
+                (&reference.method, &reference.path, &reference.query),
+                "{title}"
+            );
+            match expected {
+                Ok(answer) => assert_eq!(run.ok(), answer, "{title}"),
+                Err(error) => {
+                    let printed = run.failed(1, hubspot_harness::report::kind(&error));
+                    let reference = hubspot_harness::report::error_json(&error);
+                    // Correlation ids differ between the two mocks; the rest must not.
+                    for key in ["status", "category", "message", "attempts"] {
+                        assert_eq!(printed[key], reference["error"][key], "{title}: {key}");
+                    }
+                }
+            }
+            ran += 1;
+        }
+    }
+    assert_eq!(ran, 8);
+}
+
+#[test]
 fn cli_input_is_read_from_the_argument_a_file_or_stdin() {
     let env = seeded();
     let token = env.connection.access_token.clone();

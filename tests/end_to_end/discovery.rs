@@ -403,20 +403,16 @@ fn deals_get_pipelines_by_type_id_and_stage_ids_with_reserved_characters_stay_on
 }
 
 #[test]
-fn contacts_get_pipelines_reaches_the_agent_as_hubspot_s_refusal() {
-    let env = Env::new();
-    match env.invoke("get-pipelines", r#"{"entity": "contacts"}"#) {
-        Err(Error::Validation(validation)) => {
-            assert_eq!(validation.detail.status, 400);
-            assert!(
-                validation.detail.message.contains("does not support pipelines"),
-                "{}",
-                validation.detail.message
-            );
-        }
-        other => panic!("{other:?}"),
-    }
-    assert_one_get(&env, "/crm/v3/pipelines/contacts", None, "contacts pipelines");
+fn contacts_get_pipelines_is_refused_before_sending() {
+    // HubSpot has no contact pipelines (the mock, like HubSpot, answers 400),
+    // so the connector says so without asking.
+    let message = refused("get-pipelines", r#"{"entity": "contacts"}"#, "entity");
+    assert!(message.contains("deals and tickets"), "{message}");
+    refused(
+        "get-pipeline-stage",
+        r#"{"entity": "companies", "pipelineId": "default", "stageId": "x"}"#,
+        "entity",
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::entity::{ENTITIES, accepted_names};
+use crate::entity::{ENTITIES, accepted_names, pipelined_names};
 use crate::limits::{
     MAX_ASSOCIATION_TYPES, MAX_ASSOCIATIONS, MAX_FILTER_GROUPS, MAX_FILTER_VALUES, MAX_FILTERS_PER_GROUP, MAX_ID_CHARS,
     MAX_NAME_CHARS, MAX_NAME_LIST, MAX_PROPERTIES, MAX_PROPERTY_VALUE_CHARS, MAX_QUERY_CHARS, MAX_SEARCH_LIMIT,
@@ -67,12 +67,12 @@ pub fn input_schema(action: Action) -> Value {
             vec!["entity", "searchObj"],
         ),
         Action::GetPipelines => (
-            json!({ "entity": object_type("The object type whose pipelines to list, such as deals or tickets.") }),
+            json!({ "entity": pipelined_object_type("The object type whose pipelines to list.") }),
             vec!["entity"],
         ),
         Action::GetPipelineStage => (
             json!({
-                "entity": object_type("The object type, such as deals or tickets."),
+                "entity": pipelined_object_type("The object type."),
                 "pipelineId": identifier("The pipeline's id, such as \"default\" for the default deal pipeline."),
                 "stageId": identifier("The stage's id, such as \"appointmentscheduled\"."),
             }),
@@ -125,6 +125,17 @@ fn object_type(description: &str) -> Value {
         ),
         "anyOf": [
             { "type": "string", "enum": accepted_names() },
+            { "type": "string", "pattern": CUSTOM_OBJECT_PATTERN },
+        ],
+    })
+}
+
+/// An object type that has pipelines: deals, tickets or a custom object.
+fn pipelined_object_type(description: &str) -> Value {
+    json!({
+        "description": format!("{description} Deals, tickets (or their ids 0-3, 0-5), or a custom object type id (2-…)."),
+        "anyOf": [
+            { "type": "string", "enum": pipelined_names() },
             { "type": "string", "pattern": CUSTOM_OBJECT_PATTERN },
         ],
     })
