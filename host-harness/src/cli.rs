@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use hubspot_connector::connection::DEFAULT_API_BASE;
 use serde_json::json;
 
 use crate::engine::{CallError, Connector, Invocation};
@@ -77,7 +78,7 @@ struct InvokeArgs {
         long,
         env = "HUBSPOT_API_BASE",
         value_name = "URL",
-        default_value = "https://api.hubapi.com"
+        default_value = DEFAULT_API_BASE
     )]
     api_base: String,
     /// Run against an embedded mock HubSpot instead of --api-base.

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine, Store, UpdateDeadline};
 
+use hubspot_connector::connection::DEFAULT_API_BASE;
+
 use crate::outbound::{Counters, Origin, Outbound};
 use crate::sandbox::{CallState, Credential, Sandbox};
 
@@ -35,8 +37,6 @@ use bindings::{Connector as Bindings, ConnectorPre};
 
 /// How often the epoch advances; the unit of the CPU budget.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
-/// The API base a connection without one uses.
-const DEFAULT_API_BASE: &str = "https://api.hubapi.com";
 
 /// A compiled, pre-instantiated connector component and the sandbox its
 /// calls run in. Cheap to share: calls take `&self`.
