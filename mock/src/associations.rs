@@ -1,0 +1,207 @@
+//! HubSpot's default (`HUBSPOT_DEFINED`) association types between the mock's object
+//! types: ids, directions, reverse ids and the labels reads report (hubspot-api.md §3).
+//!
+//! A primary association (contact→company 1, deal→company 5, ticket→company 26 and
+//! their reverses) implies the unlabeled one of the same pair (279, 341, 339, …), which
+//! is why HubSpot's reads list such a target twice: once as `contact_to_company`, once as
+//! `contact_to_company_unlabeled`. ⚠ The mock has no custom labels, so `USER_DEFINED` and
+//! `INTEGRATOR_DEFINED` ids are all unknown.
+
+use crate::objects::ObjectType;
+
+/// One directed association type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AssociationType {
+    pub(crate) id: u32,
+    pub(crate) from: ObjectType,
+    pub(crate) to: ObjectType,
+    /// The id of the same association seen from the other side.
+    pub(crate) reverse: u32,
+    /// What reads report as the association's `type`.
+    pub(crate) label: &'static str,
+    /// The unlabeled type a primary association brings along.
+    pub(crate) implies: Option<u32>,
+}
+
+const fn pair(id: u32, from: ObjectType, to: ObjectType, reverse: u32, label: &'static str) -> AssociationType {
+    AssociationType {
+        id,
+        from,
+        to,
+        reverse,
+        label,
+        implies: None,
+    }
+}
+
+const fn primary(
+    id: u32,
+    from: ObjectType,
+    to: ObjectType,
+    reverse: u32,
+    label: &'static str,
+    implies: u32,
+) -> AssociationType {
+    AssociationType {
+        id,
+        from,
+        to,
+        reverse,
+        label,
+        implies: Some(implies),
+    }
+}
+
+use ObjectType::{
+    Calls, Companies, Contacts, Deals, Emails, LineItems, Meetings, Notes, PostalMail, Quotes, Tasks, Tickets,
+};
+
+/// Every association type the mock knows, as listed in HubSpot's Node SDK.
+const TYPES: &[AssociationType] = &[
+    primary(1, Contacts, Companies, 2, "contact_to_company", 279),
+    primary(2, Companies, Contacts, 1, "company_to_contact", 280),
+    pair(279, Contacts, Companies, 280, "contact_to_company_unlabeled"),
+    pair(280, Companies, Contacts, 279, "company_to_contact_unlabeled"),
+    pair(3, Deals, Contacts, 4, "deal_to_contact"),
+    pair(4, Contacts, Deals, 3, "contact_to_deal"),
+    primary(5, Deals, Companies, 6, "deal_to_company", 341),
+    primary(6, Companies, Deals, 5, "company_to_deal", 342),
+    pair(341, Deals, Companies, 342, "deal_to_company_unlabeled"),
+    pair(342, Companies, Deals, 341, "company_to_deal_unlabeled"),
+    pair(13, Companies, Companies, 14, "parent_to_child_company"),
+    pair(14, Companies, Companies, 13, "child_to_parent_company"),
+    pair(15, Contacts, Tickets, 16, "contact_to_ticket"),
+    pair(16, Tickets, Contacts, 15, "ticket_to_contact"),
+    pair(19, Deals, LineItems, 20, "deal_to_line_item"),
+    pair(20, LineItems, Deals, 19, "line_item_to_deal"),
+    primary(25, Companies, Tickets, 26, "company_to_ticket", 340),
+    primary(26, Tickets, Companies, 25, "ticket_to_company", 339),
+    pair(339, Tickets, Companies, 340, "ticket_to_company_unlabeled"),
+    pair(340, Companies, Tickets, 339, "company_to_ticket_unlabeled"),
+    pair(27, Deals, Tickets, 28, "deal_to_ticket"),
+    pair(28, Tickets, Deals, 27, "ticket_to_deal"),
+    pair(63, Deals, Quotes, 64, "deal_to_quote"),
+    pair(64, Quotes, Deals, 63, "quote_to_deal"),
+    pair(67, Quotes, LineItems, 68, "quote_to_line_item"),
+    pair(68, LineItems, Quotes, 67, "line_item_to_quote"),
+    pair(69, Quotes, Contacts, 70, "quote_to_contact"),
+    pair(70, Contacts, Quotes, 69, "contact_to_quote"),
+    pair(71, Quotes, Companies, 72, "quote_to_company"),
+    pair(72, Companies, Quotes, 71, "company_to_quote"),
+    pair(194, Calls, Contacts, 193, "call_to_contact"),
+    pair(193, Contacts, Calls, 194, "contact_to_call"),
+    pair(198, Emails, Contacts, 197, "email_to_contact"),
+    pair(197, Contacts, Emails, 198, "contact_to_email"),
+    pair(200, Meetings, Contacts, 199, "meeting_event_to_contact"),
+    pair(199, Contacts, Meetings, 200, "contact_to_meeting_event"),
+    pair(202, Notes, Contacts, 201, "note_to_contact"),
+    pair(201, Contacts, Notes, 202, "contact_to_note"),
+    pair(204, Tasks, Contacts, 203, "task_to_contact"),
+    pair(203, Contacts, Tasks, 204, "contact_to_task"),
+    pair(182, Calls, Companies, 181, "call_to_company"),
+    pair(181, Companies, Calls, 182, "company_to_call"),
+    pair(186, Emails, Companies, 185, "email_to_company"),
+    pair(185, Companies, Emails, 186, "company_to_email"),
+    pair(188, Meetings, Companies, 187, "meeting_event_to_company"),
+    pair(187, Companies, Meetings, 188, "company_to_meeting_event"),
+    pair(190, Notes, Companies, 189, "note_to_company"),
+    pair(189, Companies, Notes, 190, "company_to_note"),
+    pair(192, Tasks, Companies, 191, "task_to_company"),
+    pair(191, Companies, Tasks, 192, "company_to_task"),
+    pair(206, Calls, Deals, 205, "call_to_deal"),
+    pair(205, Deals, Calls, 206, "deal_to_call"),
+    pair(210, Emails, Deals, 209, "email_to_deal"),
+    pair(209, Deals, Emails, 210, "deal_to_email"),
+    pair(212, Meetings, Deals, 211, "meeting_event_to_deal"),
+    pair(211, Deals, Meetings, 212, "deal_to_meeting_event"),
+    pair(214, Notes, Deals, 213, "note_to_deal"),
+    pair(213, Deals, Notes, 214, "deal_to_note"),
+    pair(216, Tasks, Deals, 215, "task_to_deal"),
+    pair(215, Deals, Tasks, 216, "deal_to_task"),
+    pair(220, Calls, Tickets, 219, "call_to_ticket"),
+    pair(219, Tickets, Calls, 220, "ticket_to_call"),
+    pair(224, Emails, Tickets, 223, "email_to_ticket"),
+    pair(223, Tickets, Emails, 224, "ticket_to_email"),
+    pair(226, Meetings, Tickets, 225, "meeting_event_to_ticket"),
+    pair(225, Tickets, Meetings, 226, "ticket_to_meeting_event"),
+    pair(228, Notes, Tickets, 227, "note_to_ticket"),
+    pair(227, Tickets, Notes, 228, "ticket_to_note"),
+    pair(230, Tasks, Tickets, 229, "task_to_ticket"),
+    pair(229, Tickets, Tasks, 230, "ticket_to_task"),
+    pair(453, PostalMail, Contacts, 454, "postal_mail_to_contact"),
+    pair(454, Contacts, PostalMail, 453, "contact_to_postal_mail"),
+    pair(455, PostalMail, Tickets, 456, "postal_mail_to_ticket"),
+    pair(456, Tickets, PostalMail, 455, "ticket_to_postal_mail"),
+    pair(457, PostalMail, Deals, 458, "postal_mail_to_deal"),
+    pair(458, Deals, PostalMail, 457, "deal_to_postal_mail"),
+    pair(459, PostalMail, Companies, 460, "postal_mail_to_company"),
+    pair(460, Companies, PostalMail, 459, "company_to_postal_mail"),
+    pair(449, Contacts, Contacts, 449, "contact_to_contact"),
+    pair(450, Companies, Companies, 450, "company_to_company"),
+    pair(451, Deals, Deals, 451, "deal_to_deal"),
+    pair(452, Tickets, Tickets, 452, "ticket_to_ticket"),
+];
+
+/// The `HUBSPOT_DEFINED` type `id` leading away from `from`.
+pub(crate) fn from_type(from: ObjectType, id: u32) -> Option<AssociationType> {
+    TYPES.iter().copied().find(|kind| kind.id == id && kind.from == from)
+}
+
+/// The type with `id` from any object type (ids are unique per direction).
+pub(crate) fn by_id(id: u32) -> Option<AssociationType> {
+    TYPES.iter().copied().find(|kind| kind.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn associations_reverses_are_consistent() {
+        for kind in TYPES {
+            let reverse = by_id(kind.reverse);
+            assert!(reverse.is_some(), "{} has no reverse", kind.id);
+            if let Some(reverse) = reverse {
+                assert_eq!(reverse.reverse, kind.id, "{}", kind.id);
+                assert_eq!((reverse.from, reverse.to), (kind.to, kind.from), "{}", kind.id);
+            }
+        }
+    }
+
+    #[test]
+    fn associations_ids_are_unique_and_labels_name_both_ends() {
+        let mut ids = std::collections::BTreeSet::new();
+        for kind in TYPES {
+            assert!(ids.insert(kind.id), "duplicate id {}", kind.id);
+            if kind.from != kind.to {
+                let expected = format!("{}_to_{}", kind.from.singular(), kind.to.singular()).to_ascii_lowercase();
+                assert!(kind.label.starts_with(&expected), "{}", kind.label);
+            }
+        }
+    }
+
+    #[test]
+    fn associations_primary_types_imply_their_unlabeled_pair() {
+        for kind in TYPES {
+            if let Some(implied) = kind.implies {
+                let unlabeled = by_id(implied);
+                assert_eq!(unlabeled.map(|u| (u.from, u.to)), Some((kind.from, kind.to)));
+                assert!(unlabeled.is_some_and(|u| u.label.ends_with("_unlabeled")));
+                let reverse_implied = by_id(kind.reverse).and_then(|r| r.implies);
+                assert_eq!(reverse_implied, unlabeled.map(|u| u.reverse));
+            }
+        }
+    }
+
+    #[test]
+    fn associations_lookup_respects_direction() {
+        assert_eq!(from_type(Contacts, 1).map(|k| k.to), Some(Companies));
+        assert!(from_type(Deals, 1).is_none());
+        assert_eq!(from_type(Deals, 3).map(|k| k.label), Some("deal_to_contact"));
+        assert_eq!(
+            from_type(Meetings, 200).map(|k| k.label),
+            Some("meeting_event_to_contact")
+        );
+        assert!(from_type(ObjectType::Products, 1).is_none());
+    }
+}

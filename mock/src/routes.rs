@@ -1,0 +1,234 @@
+//! Which endpoint a request is for (method and path), what access it needs, and the
+//! handler that answers it; the reply type every handler returns.
+
+use serde_json::Value;
+
+use crate::auth::Access;
+use crate::catalog::Catalog;
+use crate::errors::ApiError;
+use crate::headers::RateLimitHeaders;
+use crate::object_endpoints;
+use crate::objects::ObjectType;
+use crate::query::QueryParams;
+use crate::schema_endpoints;
+use crate::store::Store;
+
+/// What the mock answers.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Reply {
+    /// A JSON body with a status.
+    Json(u16, Value),
+    /// 204 without a body.
+    NoContent,
+    /// A HubSpot error body.
+    Error(ApiError),
+}
+
+impl From<ApiError> for Reply {
+    fn from(error: ApiError) -> Self {
+        Self::Error(error)
+    }
+}
+
+/// The endpoints the mock serves for an object type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    CreateRecord,
+    ListRecords,
+    SearchRecords,
+    ReadRecord(String),
+    UpdateRecord(String),
+    ArchiveRecord(String),
+    ListPipelines,
+    ReadPipeline(String),
+    ListStages(String),
+    ReadStage(String, String),
+    ListProperties,
+    ReadProperty(String),
+}
+
+/// A resolved request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// `POST /oauth/v2/private-apps/get/access-token-info`, which needs no token.
+    TokenInfo,
+    /// An endpoint of the object type named by the raw `{objectType}` segment.
+    Typed { endpoint: Endpoint, object_type: String },
+}
+
+impl Endpoint {
+    /// The access the endpoint needs to its object type.
+    pub(crate) fn access(&self) -> Access {
+        match self {
+            Self::CreateRecord | Self::UpdateRecord(_) | Self::ArchiveRecord(_) => Access::Write,
+            Self::ListRecords | Self::SearchRecords | Self::ReadRecord(_) => Access::Read,
+            Self::ListPipelines
+            | Self::ReadPipeline(_)
+            | Self::ListStages(_)
+            | Self::ReadStage(..)
+            | Self::ListProperties
+            | Self::ReadProperty(_) => Access::Schema,
+        }
+    }
+
+    /// Which rate-limit headers an authenticated reply from this endpoint carries.
+    pub(crate) fn rate_limit_headers(&self) -> RateLimitHeaders {
+        match self {
+            Self::SearchRecords => RateLimitHeaders::DailyOnly,
+            _ => RateLimitHeaders::Full,
+        }
+    }
+}
+
+/// The route of `method` on the decoded path `segments`, if the mock serves it.
+pub(crate) fn resolve(method: &str, segments: &[String]) -> Option<Route> {
+    let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let owned = |text: &str| text.to_owned();
+    let (endpoint, kind) = match (method, parts.as_slice()) {
+        ("POST", ["oauth", "v2", "private-apps", "get", "access-token-info"]) => {
+            return Some(Route::TokenInfo);
+        }
+        ("POST", ["crm", "v3", "objects", kind]) => (Endpoint::CreateRecord, kind),
+        ("GET", ["crm", "v3", "objects", kind]) => (Endpoint::ListRecords, kind),
+        ("POST", ["crm", "v3", "objects", kind, "search"]) => (Endpoint::SearchRecords, kind),
+        ("GET", ["crm", "v3", "objects", kind, id]) => (Endpoint::ReadRecord(owned(id)), kind),
+        ("PATCH", ["crm", "v3", "objects", kind, id]) => (Endpoint::UpdateRecord(owned(id)), kind),
+        ("DELETE", ["crm", "v3", "objects", kind, id]) => (Endpoint::ArchiveRecord(owned(id)), kind),
+        ("GET", ["crm", "v3", "pipelines", kind]) => (Endpoint::ListPipelines, kind),
+        ("GET", ["crm", "v3", "pipelines", kind, pipeline]) => (Endpoint::ReadPipeline(owned(pipeline)), kind),
+        ("GET", ["crm", "v3", "pipelines", kind, pipeline, "stages"]) => (Endpoint::ListStages(owned(pipeline)), kind),
+        ("GET", ["crm", "v3", "pipelines", kind, pipeline, "stages", stage]) => {
+            (Endpoint::ReadStage(owned(pipeline), owned(stage)), kind)
+        }
+        ("GET", ["crm", "v3", "properties", kind]) => (Endpoint::ListProperties, kind),
+        ("GET", ["crm", "v3", "properties", kind, name]) => (Endpoint::ReadProperty(owned(name)), kind),
+        _ => return None,
+    };
+    Some(Route::Typed {
+        endpoint,
+        object_type: (*kind).to_owned(),
+    })
+}
+
+/// What a record or schema handler works with.
+pub(crate) struct Call<'a> {
+    pub(crate) catalog: &'a Catalog,
+    pub(crate) store: &'a mut Store,
+    pub(crate) portal_id: u64,
+    pub(crate) object_type: ObjectType,
+    pub(crate) query: QueryParams,
+    pub(crate) body: &'a [u8],
+}
+
+/// Answer an authorized request for an object type's endpoint.
+pub(crate) fn dispatch(endpoint: &Endpoint, call: Call<'_>) -> Reply {
+    let result = match endpoint {
+        Endpoint::CreateRecord => object_endpoints::create(call),
+        Endpoint::ListRecords => object_endpoints::list(call),
+        Endpoint::SearchRecords => object_endpoints::search(call),
+        Endpoint::ReadRecord(id) => object_endpoints::read(call, id),
+        Endpoint::UpdateRecord(id) => object_endpoints::update(call, id),
+        Endpoint::ArchiveRecord(id) => object_endpoints::archive(call, id),
+        Endpoint::ListPipelines => schema_endpoints::list_pipelines(call),
+        Endpoint::ReadPipeline(pipeline) => schema_endpoints::read_pipeline(call, pipeline),
+        Endpoint::ListStages(pipeline) => schema_endpoints::list_stages(call, pipeline),
+        Endpoint::ReadStage(pipeline, stage) => schema_endpoints::read_stage(call, pipeline, stage),
+        Endpoint::ListProperties => schema_endpoints::list_properties(call),
+        Endpoint::ReadProperty(name) => schema_endpoints::read_property(call, name),
+    };
+    result.unwrap_or_else(Reply::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(method: &str, path: &str) -> Option<Route> {
+        resolve(method, &crate::query::path_segments(path))
+    }
+
+    #[test]
+    fn routes_resolve_every_served_endpoint() {
+        let cases = [
+            ("POST", "/crm/v3/objects/contacts", Endpoint::CreateRecord),
+            ("GET", "/crm/v3/objects/contacts/", Endpoint::ListRecords),
+            ("POST", "/crm/v3/objects/0-1/search", Endpoint::SearchRecords),
+            (
+                "GET",
+                "/crm/v3/objects/contacts/a%40b.co",
+                Endpoint::ReadRecord("a@b.co".to_owned()),
+            ),
+            (
+                "PATCH",
+                "/crm/v3/objects/contacts/5",
+                Endpoint::UpdateRecord("5".to_owned()),
+            ),
+            (
+                "DELETE",
+                "/crm/v3/objects/contacts/5",
+                Endpoint::ArchiveRecord("5".to_owned()),
+            ),
+            ("GET", "/crm/v3/pipelines/deals", Endpoint::ListPipelines),
+            (
+                "GET",
+                "/crm/v3/pipelines/deals/default",
+                Endpoint::ReadPipeline("default".to_owned()),
+            ),
+            (
+                "GET",
+                "/crm/v3/pipelines/deals/default/stages",
+                Endpoint::ListStages("default".to_owned()),
+            ),
+            (
+                "GET",
+                "/crm/v3/pipelines/deals/default/stages/closedwon",
+                Endpoint::ReadStage("default".to_owned(), "closedwon".to_owned()),
+            ),
+            ("GET", "/crm/v3/properties/deals", Endpoint::ListProperties),
+            (
+                "GET",
+                "/crm/v3/properties/deals/amount",
+                Endpoint::ReadProperty("amount".to_owned()),
+            ),
+        ];
+        for (method, path, endpoint) in cases {
+            let expected_type = crate::query::path_segments(path)[3].clone();
+            assert_eq!(
+                route(method, path),
+                Some(Route::Typed {
+                    endpoint,
+                    object_type: expected_type
+                }),
+                "{method} {path}"
+            );
+        }
+        let token = route("POST", "/oauth/v2/private-apps/get/access-token-info");
+        assert_eq!(token, Some(Route::TokenInfo));
+    }
+
+    #[test]
+    fn routes_reject_unknown_paths_and_methods() {
+        for (method, path) in [
+            ("GET", "/"),
+            ("GET", "/crm/v3/objects"),
+            ("PUT", "/crm/v3/objects/contacts/1"),
+            ("GET", "/crm/v4/objects/contacts/1"),
+            ("POST", "/crm/v3/objects/contacts/1/extra"),
+            ("GET", "/oauth/v2/private-apps/get/access-token-info"),
+            ("GET", "/crm/v3/properties/deals/amount/extra"),
+        ] {
+            assert_eq!(route(method, path), None, "{method} {path}");
+        }
+    }
+
+    #[test]
+    fn routes_search_replies_get_daily_headers_only() {
+        assert_eq!(
+            Endpoint::SearchRecords.rate_limit_headers(),
+            RateLimitHeaders::DailyOnly
+        );
+        assert_eq!(Endpoint::CreateRecord.rate_limit_headers(), RateLimitHeaders::Full);
+        assert_eq!(Endpoint::ReadProperty("a".to_owned()).access(), Access::Schema);
+        assert_eq!(Endpoint::ArchiveRecord("1".to_owned()).access(), Access::Write);
+    }
+}

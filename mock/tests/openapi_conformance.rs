@@ -1,0 +1,502 @@
+//! Every kind of response the mock produces, validated against HubSpot's official OpenAPI
+//! schemas in `openapi/` — the schema the spec names for that path, method and status.
+//!
+//! How OpenAPI 3.0 is turned into JSON Schema here:
+//! - Schemas are validated as JSON Schema draft 4 (OpenAPI 3.0's schema objects are an
+//!   extended subset of it), with `$ref`s resolved inside the spec's `components`.
+//!   `example` and `description` are annotations. The specs use no `nullable`,
+//!   `allOf`/`oneOf`, `readOnly` or `discriminator`, so nothing else needs translating.
+//! - Formats are asserted: `date-time` by the validator's RFC 3339 check, `uuid` by a check
+//!   added here. `int32` is a format on integers, which JSON Schema formats do not apply
+//!   to; it goes unchecked (every integer the mock sends is far inside the range).
+//! - Strict mode: every object schema that lists `properties` and says nothing of
+//!   `additionalProperties` gets `additionalProperties: false`, so a member the spec does
+//!   not define (a typo, an invented field) fails, too.
+//!
+//! Where the real API differs from the spec, the schema is patched, each patch named:
+//! - `properties` values may be `null`: HubSpot returns a requested but unset property as
+//!   `null` (recorded responses), while the spec types the map's values as `string`.
+//! - Error bodies carry `"status": "error"` (every recorded HubSpot error does; the spec's
+//!   `Error` lacks it, which only matters in strict mode).
+//! - "Unable to infer object type" errors have no `category` (captured real responses),
+//!   which the spec's `Error` requires; that one body is checked with `category` optional.
+//!
+//! The token-info endpoint has no schema in these specs and is checked in `api.rs`.
+
+#![allow(clippy::panic, reason = "a failing test panics")]
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{Client, Reply};
+use hubspot_mock::{DEFAULT_TOKEN, MockConfig, MockServer, TokenGrant};
+use jsonschema::Validator;
+use serde_json::{Map, Value, json};
+
+/// The patches described in the module doc.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Patch {
+    /// Only the documented deviations.
+    Deviations,
+    /// Also `category` optional in `Error`.
+    NoCategory,
+}
+
+fn spec(file: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("openapi").join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `#/components/…` reference of the JSON response schema for a path, method and status
+/// (falling back to `default`, through `components/responses`).
+fn response_ref(doc: &Value, path: &str, method: &str, status: u16) -> String {
+    let responses = &doc["paths"][path][method]["responses"];
+    let mut response = responses
+        .get(status.to_string())
+        .or_else(|| responses.get("default"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{method} {path} {status}: no response in spec"));
+    if let Some(reference) = response.get("$ref").and_then(Value::as_str) {
+        let name = reference.trim_start_matches("#/components/responses/");
+        response = doc["components"]["responses"][name].clone();
+    }
+    let content = response["content"]
+        .as_object()
+        .and_then(|content| content.values().next())
+        .cloned()
+        .unwrap_or_else(|| panic!("{method} {path} {status}: no content in spec"));
+    content["schema"]["$ref"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("{method} {path} {status}: schema is not a $ref"))
+}
+
+fn make_strict(schema: &mut Value) {
+    match schema {
+        Value::Object(members) => {
+            if members.contains_key("properties") && !members.contains_key("additionalProperties") {
+                members.insert("additionalProperties".to_owned(), json!(false));
+            }
+            for (key, value) in members.iter_mut() {
+                // Member names under `properties` are not schemas' keywords.
+                if key == "properties" {
+                    if let Value::Object(properties) = value {
+                        properties.values_mut().for_each(make_strict);
+                    }
+                } else {
+                    make_strict(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(make_strict),
+        _ => {}
+    }
+}
+
+fn patched_components(doc: &Value, patch: Patch) -> Value {
+    let mut components = doc["components"].clone();
+    let schemas = &mut components["schemas"];
+    for name in ["SimplePublicObject", "SimplePublicObjectWithAssociations"] {
+        if schemas.get(name).is_some() {
+            schemas[name]["properties"]["properties"]["additionalProperties"] = json!({"type": ["string", "null"]});
+        }
+    }
+    if schemas.get("Error").is_some() {
+        schemas["Error"]["properties"]["status"] = json!({"type": "string", "enum": ["error"]});
+        if patch == Patch::NoCategory
+            && let Some(required) = schemas["Error"]["required"].as_array_mut()
+        {
+            required.retain(|name| name != "category");
+        }
+    }
+    make_strict(&mut components);
+    components
+}
+
+fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.iter().map(|group| group.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|group| group.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn validator(doc: &Value, reference: &str, patch: Patch) -> Validator {
+    let root = json!({"$ref": reference, "components": patched_components(doc, patch)});
+    jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .with_format("uuid", is_uuid)
+        .build(&root)
+        .unwrap_or_else(|e| panic!("{reference}: {e}"))
+}
+
+/// Validate `reply` against the schema the spec names for it.
+fn conforms(file: &str, path: &str, method: &str, reply: &Reply, patch: Patch) {
+    let doc = spec(file);
+    let reference = response_ref(&doc, path, method, reply.status);
+    let body = reply.json();
+    assert!(!body.is_null(), "{method} {path} {}: body is not JSON", reply.status);
+    let validator = validator(&doc, &reference, patch);
+    let errors: Vec<String> = validator
+        .iter_errors(&body)
+        .map(|error| format!("{} at {}", error, error.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{method} {path} {} vs {reference}:\n{}\n{body:#}",
+        reply.status,
+        errors.join("\n")
+    );
+}
+
+fn objects(path: &str, method: &str, reply: &Reply) {
+    conforms("objects.json", path, method, reply, Patch::Deviations);
+}
+
+fn start() -> (MockServer, Client) {
+    let server = MockServer::start(MockConfig::default()).unwrap_or_else(|e| panic!("start: {e}"));
+    let client = Client::new(server.local_addr(), DEFAULT_TOKEN);
+    (server, client)
+}
+
+const RECORDS: &str = "/crm/v3/objects/{objectType}";
+const RECORD: &str = "/crm/v3/objects/{objectType}/{objectId}";
+const SEARCH: &str = "/crm/v3/objects/{objectType}/search";
+
+fn id_of(reply: &Reply) -> String {
+    assert_eq!(reply.status, 201, "{}", String::from_utf8_lossy(&reply.body));
+    reply.json()["id"].as_str().map(str::to_owned).unwrap_or_default()
+}
+
+#[test]
+fn openapi_record_create_read_update_conform() {
+    let (_server, client) = start();
+    let created = client.post(
+        "/crm/v3/objects/deals",
+        &json!({"properties": {"dealname": "D", "dealstage": "appointmentscheduled", "amount": "10", "closedate": "2025-03-31"}}),
+    );
+    objects(RECORDS, "post", &created);
+    let id = id_of(&created);
+    let read = client.get(&format!("/crm/v3/objects/deals/{id}"));
+    assert_eq!(read.status, 200);
+    objects(RECORD, "get", &read);
+    let with_null = client.get(&format!("/crm/v3/objects/deals/{id}?properties=dealname,description"));
+    assert_eq!(with_null.json()["properties"]["description"], Value::Null);
+    objects(RECORD, "get", &with_null);
+    let updated = client.patch(
+        &format!("/crm/v3/objects/deals/{id}"),
+        &json!({"properties": {"dealstage": "closedwon"}}),
+    );
+    assert_eq!(updated.status, 200);
+    objects(RECORD, "patch", &updated);
+}
+
+#[test]
+fn openapi_record_read_with_associations_history_and_archive_conforms() {
+    let (_server, client) = start();
+    let company = id_of(&client.post("/crm/v3/objects/companies", &json!({"properties": {"name": "Acme"}})));
+    let contact = id_of(&client.post(
+        "/crm/v3/objects/contacts",
+        &json!({"properties": {"email": "a@acme.com"}, "associations": [
+            {"to": {"id": company}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}]}]}),
+    ));
+    client.patch(
+        &format!("/crm/v3/objects/contacts/{contact}"),
+        &json!({"properties": {"email": "b@acme.com"}}),
+    );
+    let read = client.get(&format!(
+        "/crm/v3/objects/contacts/{contact}?associations=companies&propertiesWithHistory=email,firstname&properties=email,jobtitle"
+    ));
+    assert_eq!(read.status, 200);
+    assert!(read.json().get("associations").is_some() && read.json().get("propertiesWithHistory").is_some());
+    objects(RECORD, "get", &read);
+    assert_eq!(
+        client.delete(&format!("/crm/v3/objects/contacts/{contact}")).status,
+        204
+    );
+    let archived = client.get(&format!("/crm/v3/objects/contacts/{contact}?archived=true"));
+    assert_eq!(archived.status, 200);
+    assert!(archived.json().get("archivedAt").is_some());
+    objects(RECORD, "get", &archived);
+}
+
+#[test]
+fn openapi_list_and_search_pages_conform() {
+    let (_server, client) = start();
+    let company = id_of(&client.post("/crm/v3/objects/companies", &json!({"properties": {"name": "Acme"}})));
+    for index in 0..3 {
+        client.post(
+            "/crm/v3/objects/contacts",
+            &json!({"properties": {"email": format!("{index}@x.io")}, "associations": [
+                {"to": {"id": company}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279}]}]}),
+        );
+    }
+    let list = client.get("/crm/v3/objects/contacts?limit=2&associations=companies&properties=email,nope");
+    assert_eq!(list.status, 200);
+    assert!(list.json().get("paging").is_some());
+    objects(RECORDS, "get", &list);
+    let search = client.post(
+        "/crm/v3/objects/contacts/search",
+        &json!({"filterGroups": [{"filters": [{"propertyName": "email", "operator": "HAS_PROPERTY"}]}],
+            "properties": ["email", "firstname"], "limit": 2}),
+    );
+    assert_eq!(search.status, 200);
+    assert!(search.json().get("paging").is_some());
+    objects(SEARCH, "post", &search);
+    let empty = client.post("/crm/v3/objects/deals/search", &json!({}));
+    assert_eq!(empty.json(), json!({"total": 0, "results": []}));
+    objects(SEARCH, "post", &empty);
+}
+
+#[test]
+fn openapi_record_error_bodies_conform() {
+    let server = MockServer::start(MockConfig {
+        tokens: vec![
+            TokenGrant::new(
+                DEFAULT_TOKEN,
+                &hubspot_mock::all_scopes()
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
+            ),
+            TokenGrant::new("read-only", &["crm.objects.contacts.read"]),
+        ],
+        ..MockConfig::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let client = Client::new(server.local_addr(), DEFAULT_TOKEN);
+    client.post(
+        "/crm/v3/objects/contacts",
+        &json!({"properties": {"email": "taken@x.io"}}),
+    );
+    let cases: Vec<(&str, &str, Reply)> = vec![
+        (
+            RECORDS,
+            "post",
+            client.post(
+                "/crm/v3/objects/contacts",
+                &json!({"properties": {"foo": "1", "lifecyclestage": "x"}}),
+            ),
+        ),
+        (
+            RECORDS,
+            "post",
+            client.send("POST", "/crm/v3/objects/contacts", Some(b"{oops")),
+        ),
+        (
+            RECORDS,
+            "post",
+            client.post(
+                "/crm/v3/objects/contacts",
+                &json!({"properties": {"email": "taken@x.io"}}),
+            ),
+        ),
+        (
+            RECORDS,
+            "post",
+            client.post(
+                "/crm/v3/objects/contacts",
+                &json!({"associations": [
+            {"to": {"id": "9"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}]}]}),
+            ),
+        ),
+        (
+            RECORDS,
+            "post",
+            client.send(
+                "POST",
+                "/crm/v3/objects/contacts",
+                Some(&vec![b' '; 10 * 1024 * 1024 + 1]),
+            ),
+        ),
+        (
+            RECORDS,
+            "get",
+            Client::anonymous(server.local_addr()).get("/crm/v3/objects/contacts"),
+        ),
+        (
+            RECORDS,
+            "post",
+            Client::new(server.local_addr(), "read-only").post("/crm/v3/objects/contacts", &json!({})),
+        ),
+        (RECORD, "get", client.get("/crm/v3/objects/contacts/999")),
+        (
+            RECORD,
+            "get",
+            client.get("/crm/v3/objects/contacts/x?idProperty=firstname"),
+        ),
+        (
+            SEARCH,
+            "post",
+            client.post("/crm/v3/objects/contacts/search", &json!({"limit": 500})),
+        ),
+        (RECORDS, "get", client.get("/crm/v3/nothing/here")),
+    ];
+    let statuses: Vec<u16> = cases.iter().map(|(_, _, reply)| reply.status).collect();
+    assert_eq!(statuses, [400, 400, 409, 400, 413, 401, 403, 404, 400, 400, 404]);
+    for (path, method, reply) in &cases {
+        objects(path, method, reply);
+    }
+    let unknown_type = client.get("/crm/v3/objects/widgets");
+    assert_eq!(unknown_type.status, 400);
+    conforms("objects.json", RECORDS, "get", &unknown_type, Patch::NoCategory);
+}
+
+#[test]
+fn openapi_pipelines_conform() {
+    let (_server, client) = start();
+    for object_type in ["deals", "tickets"] {
+        let list = client.get(&format!("/crm/v3/pipelines/{object_type}"));
+        assert_eq!(list.status, 200);
+        conforms(
+            "pipelines.json",
+            "/crm/v3/pipelines/{objectType}",
+            "get",
+            &list,
+            Patch::Deviations,
+        );
+        let pipeline_id = list.json()["results"][0]["id"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_default();
+        let pipeline = client.get(&format!("/crm/v3/pipelines/{object_type}/{pipeline_id}"));
+        conforms(
+            "pipelines.json",
+            "/crm/v3/pipelines/{objectType}/{pipelineId}",
+            "get",
+            &pipeline,
+            Patch::Deviations,
+        );
+        let stages = client.get(&format!("/crm/v3/pipelines/{object_type}/{pipeline_id}/stages"));
+        conforms(
+            "pipelines.json",
+            "/crm/v3/pipelines/{objectType}/{pipelineId}/stages",
+            "get",
+            &stages,
+            Patch::Deviations,
+        );
+        let stage_id = stages.json()["results"][0]["id"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_default();
+        let stage = client.get(&format!(
+            "/crm/v3/pipelines/{object_type}/{pipeline_id}/stages/{stage_id}"
+        ));
+        assert_eq!(stage.status, 200);
+        conforms(
+            "pipelines.json",
+            "/crm/v3/pipelines/{objectType}/{pipelineId}/stages/{stageId}",
+            "get",
+            &stage,
+            Patch::Deviations,
+        );
+    }
+    let missing = client.get("/crm/v3/pipelines/deals/nope");
+    assert_eq!(missing.status, 404);
+    conforms(
+        "pipelines.json",
+        "/crm/v3/pipelines/{objectType}/{pipelineId}",
+        "get",
+        &missing,
+        Patch::Deviations,
+    );
+    let unsupported = client.get("/crm/v3/pipelines/contacts");
+    assert_eq!(unsupported.status, 400);
+    conforms(
+        "pipelines.json",
+        "/crm/v3/pipelines/{objectType}",
+        "get",
+        &unsupported,
+        Patch::Deviations,
+    );
+}
+
+#[test]
+fn openapi_properties_conform_for_every_type() {
+    let (_server, client) = start();
+    for object_type in [
+        "contacts",
+        "companies",
+        "deals",
+        "tickets",
+        "products",
+        "line_items",
+        "quotes",
+        "calls",
+        "emails",
+        "meetings",
+        "notes",
+        "postal_mail",
+        "tasks",
+    ] {
+        for query in ["", "?archived=true"] {
+            let list = client.get(&format!("/crm/v3/properties/{object_type}{query}"));
+            assert_eq!(list.status, 200);
+            conforms(
+                "properties.json",
+                "/crm/v3/properties/{objectType}",
+                "get",
+                &list,
+                Patch::Deviations,
+            );
+        }
+    }
+    let one = client.get("/crm/v3/properties/deals/dealstage");
+    assert_eq!(one.status, 200);
+    conforms(
+        "properties.json",
+        "/crm/v3/properties/{objectType}/{propertyName}",
+        "get",
+        &one,
+        Patch::Deviations,
+    );
+    let missing = client.get("/crm/v3/properties/deals/nope");
+    assert_eq!(missing.status, 404);
+    conforms(
+        "properties.json",
+        "/crm/v3/properties/{objectType}/{propertyName}",
+        "get",
+        &missing,
+        Patch::Deviations,
+    );
+}
+
+#[test]
+fn openapi_validation_rejects_what_the_spec_forbids() {
+    let doc = spec("objects.json");
+    let record = validator(&doc, "#/components/schemas/SimplePublicObject", Patch::Deviations);
+    let good = json!({"id": "1", "properties": {"a": "x", "b": null}, "createdAt": "2024-01-01T00:00:00.000Z",
+        "updatedAt": "2024-01-01T00:00:00.000Z", "archived": false});
+    assert!(record.is_valid(&good));
+    let mut missing_id = good.clone();
+    if let Some(members) = missing_id.as_object_mut() {
+        members.remove("id");
+    }
+    assert!(!record.is_valid(&missing_id));
+    let mut extra = good.clone();
+    extra["createdat"] = json!("typo");
+    assert!(!record.is_valid(&extra), "strict mode rejects unknown members");
+    let mut bad_time = good.clone();
+    bad_time["createdAt"] = json!("yesterday");
+    assert!(!record.is_valid(&bad_time), "date-time format is asserted");
+    let mut number_value = good;
+    number_value["properties"]["a"] = json!(5);
+    assert!(!record.is_valid(&number_value));
+    let error = validator(&doc, "#/components/schemas/Error", Patch::Deviations);
+    let body = json!({"status": "error", "message": "m", "correlationId": "not-a-uuid", "category": "X"});
+    assert!(!error.is_valid(&body), "uuid format is asserted");
+    let no_category =
+        json!({"status": "error", "message": "m", "correlationId": "aeb5f871-7f07-4993-9211-075dc63e7cbf"});
+    assert!(!error.is_valid(&no_category));
+    assert!(validator(&doc, "#/components/schemas/Error", Patch::NoCategory).is_valid(&no_category));
+    let mut strict = Map::new();
+    strict.insert(
+        "properties".to_owned(),
+        json!({"a": {"type": "object", "properties": {"b": {}}}}),
+    );
+    let mut schema = Value::Object(strict);
+    make_strict(&mut schema);
+    assert_eq!(schema["additionalProperties"], false);
+    assert_eq!(schema["properties"]["a"]["additionalProperties"], false);
+    assert!(schema["properties"].get("additionalProperties").is_none());
+}
