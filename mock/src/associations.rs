@@ -1,5 +1,9 @@
 //! HubSpot's default (`HUBSPOT_DEFINED`) association types between the mock's object
-//! types: ids, directions, reverse ids and the labels reads report (hubspot-api.md §3).
+//! types: ids, directions, reverse ids and the labels reads report.
+//!
+//! Ids and reverses are those of HubSpot's Node SDK (see the crate docs), file
+//! `src/enums/AssociationTypes.ts`; labels take the form of the `AssociatedId` example in
+//! `openapi/objects.json` (`deal_to_contact`).
 //!
 //! A primary association (contact→company 1, deal→company 5, ticket→company 26 and
 //! their reverses) implies the unlabeled one of the same pair (279, 341, 339, …), which

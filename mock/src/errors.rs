@@ -1,7 +1,12 @@
 //! HubSpot's error replies: the `{"status":"error", message, correlationId, category, …}`
 //! body of every failure, the correlation ids that tie body and header together.
 //!
-//! Bodies follow hubspot-api.md §11 and HubSpot's error-handling guide. ⚠ Choices:
+//! Bodies follow the `Error` schema of `openapi/objects.json`, lead with the
+//! `"status":"error"` that real bodies carry (2022 recordings, see the crate docs), and
+//! match HubSpot's error-handling guide
+//! (<https://developers.hubspot.com/docs/api-reference/latest/error-handling>). The 404
+//! text is the real body quoted in issue #669 of the Node SDK (see the crate docs); the
+//! 401 and 409 texts are real bodies as public client code quotes them. ⚠ Choices:
 //! - An unknown path answers 404 `{"message":"Resource not found","category":"OBJECT_NOT_FOUND"}`;
 //!   HubSpot's body for it is undocumented.
 //! - An unknown object type answers 400 with `status`, `message` ("Unable to infer object

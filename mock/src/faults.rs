@@ -8,7 +8,8 @@
 //! truncated, mislabelled or oversized bodies: a create did create its record, the client
 //! just cannot tell). Rules are tried in order; the first that matches fires and, when it
 //! has a `times` budget, uses one up. ⚠ Bodies of 5xx/423 and the exact 429 headers are
-//! HubSpot-like, not captured from HubSpot (hubspot-api.md §11–12).
+//! HubSpot-like, not captured from HubSpot; the 429 bodies are HubSpot's, see
+//! [`RateLimitStyle`].
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -147,13 +148,16 @@ pub enum RateLimitPolicy {
     Daily,
 }
 
-/// The two 429 body styles HubSpot is known to send (hubspot-api.md §11).
+/// The two 429 body styles HubSpot is known to send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RateLimitStyle {
-    /// The usage docs' body: `errorType: "RATE_LIMIT"`, `policyName`, `requestId`.
+    /// The body of HubSpot's usage guidelines
+    /// (<https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines>):
+    /// `errorType: "RATE_LIMIT"`, `policyName`, `requestId`.
     Docs,
-    /// The recorded body: `category: "RATE_LIMITS"` and a message naming the limit.
+    /// The recorded body: `category: "RATE_LIMITS"` and a message naming the limit, as
+    /// every 429 of the 2022 recordings has it (see the crate docs).
     Recorded,
 }
 

@@ -1,13 +1,13 @@
 //! The headers HubSpot puts on replies: the JSON content type, the correlation id, and
-//! the rate-limit counters of a Free/Starter private app (hubspot-api.md §12).
+//! the rate-limit counters of a Free/Starter private app.
 //!
-//! Replies to authenticated requests carry `X-HubSpot-RateLimit-Daily` and
+//! Replies to authenticated requests carry `X-HubSpot-RateLimit-Daily` (250000) and
 //! `-Daily-Remaining`; all but search replies also carry `-Interval-Milliseconds`
-//! (10000), `-Max` (100) and `-Remaining`, as recorded from HubSpot. The counters count
-//! every authenticated request (daily per UTC day, burst per 10-second window) but do not
-//! limit anything yet. ⚠ Replies to requests without a known token carry no rate-limit
-//! headers (there is no app to count against); the `-Secondly` pair, which HubSpot may no
-//! longer send, is left out.
+//! (10000), `-Max` (100) and `-Remaining`, as in the 2022 recordings of a Free/Starter
+//! portal (see the crate docs). The counters count every authenticated request (daily
+//! per UTC day, burst per 10-second window) but do not limit anything yet. ⚠ Replies to
+//! requests without a known token carry no rate-limit headers (there is no app to count
+//! against); the `-Secondly` pair, which HubSpot may no longer send, is left out.
 
 use crate::timestamps::now_ms;
 

@@ -2,9 +2,19 @@
 //!
 //! The mock serves the endpoints the HubSpot connector uses — records (create, read,
 //! update, archive, list, search), pipelines, properties and the private-app token-info
-//! call — with HubSpot's shapes, error bodies, headers and limits as documented in
-//! `shared/hubspot-api.md`. Everything HubSpot does not document exactly is marked
-//! "⚠" in the doc comment of the module that makes the choice.
+//! call — with HubSpot's shapes, error bodies, headers and limits. Each module names its
+//! sources; they are:
+//! - HubSpot's OpenAPI specs; `openapi/` holds the copies the tests check replies
+//!   against, `openapi/PROVENANCE.md` says where each comes from;
+//! - HubSpot's developer docs and changelog on developers.hubspot.com, cited by URL;
+//! - HubSpot's official Node SDK (`@hubspot/api-client`), its code at
+//!   HubSpot/hubspot-api-nodejs @ `395cd9bf` and the maintainers' answers in its issues;
+//! - real exchanges with `api.hubapi.com` recorded (with headers) from a Free/Starter
+//!   portal in Feb 2022, "the 2022 recordings": grouparoo/grouparoo @ `a453a40b`,
+//!   `plugins/@grouparoo/hubspot/__tests__/fixtures/`.
+//!
+//! Everything HubSpot does not document exactly is marked "⚠" in the doc comment of the
+//! module that makes the choice.
 //!
 //! ```no_run
 //! use hubspot_mock::{MockConfig, MockServer, DEFAULT_TOKEN};

@@ -5,8 +5,10 @@
 //! - a create or update returns every property the record has a value for (HubSpot's
 //!   guide shows a ticket create returning all its set properties);
 //! - a read, list or search returns the properties asked for, or the type's defaults when
-//!   none are, plus `hs_object_id` and the create/modify dates always; one asked for but
-//!   unset is `null`, one the catalog does not know is left out (hubspot-api.md §1, §4);
+//!   none are (the table in `info.description` of `openapi/objects.json`), plus
+//!   `hs_object_id` and the create/modify dates always; one asked for but unset is `null`
+//!   (both as in the 2022 recordings, see the crate docs), one the catalog does not know
+//!   is left out (the spec's `properties` parameter: "they will be ignored");
 //! - a cleared value comes back as `""`.
 
 use std::collections::BTreeMap;

@@ -1,7 +1,15 @@
 //! `POST /crm/v3/objects/{objectType}/search`: the request body and HubSpot's limits on
 //! it, filter and free-text matching, sorting, and offset paging with the 10,000 cap.
 //!
-//! Semantics (hubspot-api.md §8; ⚠ where the mock had to choose):
+//! Sources: `PublicObjectSearchRequest` and `Filter` in `openapi/objects.json` (fields,
+//! operators, the 200 page and 3000-character `query` caps); HubSpot's changelog of Aug
+//! 2024 (5 filter groups,
+//! <https://developers.hubspot.com/changelog/breaking-change-expanded-filtering-capabilities-and-error-messaging-in-hubspots-search-api>);
+//! HubSpot's current docs as third parties quote them (6 filters per group, 18 in all,
+//! 10,000 results per query, one sort); issues #9 and #559 of the Node SDK (`sorts` as
+//! objects; see the crate docs).
+//!
+//! Semantics (⚠ where the mock had to choose):
 //! - Filter groups are OR-ed, the filters of a group AND-ed; an empty group matches all.
 //! - Values compare as numbers when both sides are numbers, else as instants when both
 //!   read as one (epoch ms or ISO-8601), else as case-insensitive text.
