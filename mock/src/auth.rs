@@ -16,12 +16,31 @@
 
 use serde_json::json;
 
-use crate::TokenGrant;
 use crate::errors::ApiError;
+use crate::handler::Reply;
 use crate::objects::ObjectType;
 use crate::recording::RecordedRequest;
 use crate::requests::{self, TokenInfoBody};
-use crate::routes::Reply;
+
+/// A bearer token the mock accepts, with the scopes granted to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenGrant {
+    /// The token as sent in `Authorization: Bearer <token>`.
+    pub token: String,
+    /// The scopes granted; an endpoint answers 403 `MISSING_SCOPES` when none of the
+    /// scopes it accepts is among them.
+    pub scopes: Vec<String>,
+}
+
+impl TokenGrant {
+    /// A grant of `scopes` to `token`.
+    pub fn new(token: impl Into<String>, scopes: &[&str]) -> Self {
+        Self {
+            token: token.into(),
+            scopes: scopes.iter().map(|scope| (*scope).to_owned()).collect(),
+        }
+    }
+}
 
 /// What a request does with an object type, for the scope check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

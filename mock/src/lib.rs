@@ -47,9 +47,11 @@ mod associations;
 mod auth;
 mod body;
 mod catalog;
+mod config;
 mod control;
 mod errors;
 mod faults;
+mod handler;
 mod headers;
 mod object_endpoints;
 mod objects;
@@ -60,121 +62,15 @@ mod requests;
 mod routes;
 mod schema_endpoints;
 mod search;
+mod seed_error;
 mod server;
 mod store;
 mod timestamps;
 mod validation;
 
-use std::fmt;
-use std::net::{Ipv4Addr, SocketAddr};
-
-pub use auth::all_scopes;
+pub use auth::{TokenGrant, all_scopes};
+pub use config::{DEFAULT_PORTAL_ID, DEFAULT_TOKEN, MockConfig};
 pub use faults::{Fault, FaultRule, RateLimitPolicy, RateLimitStyle};
 pub use recording::RecordedRequest;
+pub use seed_error::MockError;
 pub use server::MockServer;
-
-/// The private-app token a default [`MockConfig`] accepts, granted every scope in
-/// [`all_scopes`]. Shaped like a real North-American private-app token.
-pub const DEFAULT_TOKEN: &str = "pat-na1-00000000-0000-4000-8000-000000000000";
-
-/// The portal (hub) id a default [`MockConfig`] reports.
-pub const DEFAULT_PORTAL_ID: u64 = 12_345_678;
-
-/// A bearer token the mock accepts, with the scopes granted to it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TokenGrant {
-    /// The token as sent in `Authorization: Bearer <token>`.
-    pub token: String,
-    /// The scopes granted; an endpoint answers 403 `MISSING_SCOPES` when none of the
-    /// scopes it accepts is among them.
-    pub scopes: Vec<String>,
-}
-
-impl TokenGrant {
-    /// A grant of `scopes` to `token`.
-    pub fn new(token: impl Into<String>, scopes: &[&str]) -> Self {
-        Self {
-            token: token.into(),
-            scopes: scopes.iter().map(|scope| (*scope).to_owned()).collect(),
-        }
-    }
-}
-
-/// How to start a [`MockServer`].
-#[derive(Clone, Debug)]
-pub struct MockConfig {
-    /// Address to listen on; the default `127.0.0.1:0` picks a free port.
-    pub listen: SocketAddr,
-    /// The tokens the mock accepts; by default only [`DEFAULT_TOKEN`] with [`all_scopes`].
-    pub tokens: Vec<TokenGrant>,
-    /// The portal id reported by token-info and embedded in validation errors.
-    pub portal_id: u64,
-}
-
-impl Default for MockConfig {
-    fn default() -> Self {
-        Self {
-            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            tokens: vec![TokenGrant {
-                token: DEFAULT_TOKEN.to_owned(),
-                scopes: all_scopes(),
-            }],
-            portal_id: DEFAULT_PORTAL_ID,
-        }
-    }
-}
-
-/// What can go wrong when a test seeds the mock's state directly.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum MockError {
-    /// The object type is none of the 13 the mock serves.
-    UnknownObjectType(String),
-    /// A record id must be a non-empty string of ASCII digits that fits in a `u64`.
-    InvalidRecordId(String),
-    /// No record (archived or not) has this id.
-    RecordNotFound {
-        /// The object type's path name, e.g. `contacts`.
-        object_type: String,
-        /// The id looked for.
-        id: String,
-    },
-    /// HubSpot defines no association type with this id from the first object type
-    /// to the second.
-    InvalidAssociationType {
-        /// The object type associated from.
-        from_type: String,
-        /// The object type associated to.
-        to_type: String,
-        /// The association type id that does not fit the pair.
-        type_id: u32,
-    },
-    /// The JSON given as a pipeline lacks a member HubSpot's `Pipeline` requires, or
-    /// has it with the wrong type.
-    InvalidPipeline(String),
-}
-
-impl fmt::Display for MockError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::UnknownObjectType(name) => write!(f, "unknown object type `{name}`"),
-            Self::InvalidRecordId(id) => {
-                write!(f, "record id `{id}` is not a string of digits")
-            }
-            Self::RecordNotFound { object_type, id } => {
-                write!(f, "no {object_type} record has id {id}")
-            }
-            Self::InvalidAssociationType {
-                from_type,
-                to_type,
-                type_id,
-            } => write!(
-                f,
-                "association type {type_id} does not lead from {from_type} to {to_type}"
-            ),
-            Self::InvalidPipeline(reason) => write!(f, "invalid pipeline: {reason}"),
-        }
-    }
-}
-
-impl std::error::Error for MockError {}

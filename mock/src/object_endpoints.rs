@@ -24,10 +24,10 @@ use serde_json::{Value, json};
 
 use crate::associations;
 use crate::errors::ApiError;
+use crate::handler::{Call, Reply};
 use crate::objects::ObjectType;
 use crate::render::{Selection, associations_json, record_json};
 use crate::requests::{self, AssociationCategory, AssociationInput, CreateBody, UpdateBody};
-use crate::routes::{Call, Reply};
 use crate::search;
 use crate::store::Record;
 use crate::validation::{WriteCheck, issues_error, unique_conflict};

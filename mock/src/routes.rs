@@ -1,34 +1,11 @@
-//! Which endpoint a request is for (method and path), what access it needs, and the
-//! handler that answers it; the reply type every handler returns.
-
-use serde_json::Value;
+//! Which endpoint a request is for (method and path), what access it needs, which
+//! rate-limit headers its reply carries, and the handler that answers it.
 
 use crate::auth::Access;
-use crate::catalog::Catalog;
-use crate::errors::ApiError;
+use crate::handler::{Call, Reply};
 use crate::headers::RateLimitHeaders;
 use crate::object_endpoints;
-use crate::objects::ObjectType;
-use crate::query::QueryParams;
 use crate::schema_endpoints;
-use crate::store::Store;
-
-/// What the mock answers.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Reply {
-    /// A JSON body with a status.
-    Json(u16, Value),
-    /// 204 without a body.
-    NoContent,
-    /// A HubSpot error body.
-    Error(ApiError),
-}
-
-impl From<ApiError> for Reply {
-    fn from(error: ApiError) -> Self {
-        Self::Error(error)
-    }
-}
 
 /// The endpoints the mock serves for an object type.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,16 +85,6 @@ pub(crate) fn resolve(method: &str, segments: &[String]) -> Option<Route> {
         endpoint,
         object_type: (*kind).to_owned(),
     })
-}
-
-/// What a record or schema handler works with.
-pub(crate) struct Call<'a> {
-    pub(crate) catalog: &'a Catalog,
-    pub(crate) store: &'a mut Store,
-    pub(crate) portal_id: u64,
-    pub(crate) object_type: ObjectType,
-    pub(crate) query: QueryParams,
-    pub(crate) body: &'a [u8],
 }
 
 /// Answer an authorized request for an object type's endpoint.

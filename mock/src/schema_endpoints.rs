@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::catalog::{Pipeline, PropertyDef};
 use crate::errors::ApiError;
-use crate::routes::{Call, Reply};
+use crate::handler::{Call, Reply};
 
 fn pipelines<'a>(call: &'a Call<'_>) -> Result<impl Iterator<Item = &'a Pipeline>, ApiError> {
     if !call.store.supports_pipelines(call.object_type) {

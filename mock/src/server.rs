@@ -24,19 +24,22 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::sync::oneshot;
 
-use crate::auth;
+use crate::associations;
+use crate::auth::{self, TokenGrant};
 use crate::body::MockBody;
 use crate::catalog::{Catalog, Pipeline};
+use crate::config::MockConfig;
 use crate::control;
 use crate::errors::{ApiError, correlation_id};
 use crate::faults::{self, Canned, Fault, FaultRule, FaultRules, Stage};
+use crate::handler::{Call, Reply};
 use crate::headers::{CORRELATION_ID, JSON_CONTENT_TYPE, RateCounters, RateLimitHeaders, rate_limit_headers};
 use crate::objects::ObjectType;
 use crate::query::{self, QueryParams};
 use crate::recording::RecordedRequest;
-use crate::routes::{self, Call, Reply, Route};
+use crate::routes::{self, Route};
+use crate::seed_error::MockError;
 use crate::store::Store;
-use crate::{MockConfig, MockError, TokenGrant, associations};
 
 /// The largest request body the mock reads; larger ones answer 413.
 pub(crate) const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
