@@ -1,16 +1,11 @@
 //! Builds the connector component (the `plugin` crate) for `wasm32-wasip2`
 //! and places it in `OUT_DIR`, so that the harness embeds the component of
-//! the same checkout. The same cargo run builds the hostile component
-//! (`tests/hostile-component`) that the sandbox tests load; its path reaches
-//! the test targets as `HOSTILE_COMPONENT_WASM`.
+//! the same checkout.
 //!
 //! The nested cargo uses its own target directory (`target/component-build`)
 //! so that it never waits on the lock held by the cargo that runs this
-//! script. Set `HUBSPOT_CONNECTOR_WASM` to a built component to skip it; the
-//! nested cargo then does not run at all, so the hostile component is taken
-//! from `HOSTILE_COMPONENT_WASM` if that is set too, and otherwise the sandbox
-//! tests fail and say so (a prebuilt connector is for hosts without the
-//! `wasm32-wasip2` target, which could not build the hostile one either).
+//! script. Set `HUBSPOT_CONNECTOR_WASM` to a built component to skip it (for
+//! a machine without the `wasm32-wasip2` target).
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -19,8 +14,6 @@ use std::process::Command;
 const TARGET: &str = "wasm32-wasip2";
 const PROFILE: &str = "component";
 const ARTIFACT: &str = "hubspot_connector.wasm";
-/// The hostile component the sandbox tests load; never embedded in the harness.
-const HOSTILE_ARTIFACT: &str = "hostile_component.wasm";
 
 fn main() {
     if let Err(message) = build() {
@@ -38,42 +31,16 @@ fn build() -> Result<(), String> {
         .ok_or("host-harness has no parent directory")?
         .to_path_buf();
     let destination = out_dir.join(ARTIFACT);
-    let hostile_destination = out_dir.join(HOSTILE_ARTIFACT);
-    println!(
-        "cargo:rustc-env=HOSTILE_COMPONENT_WASM={}",
-        hostile_destination.display()
-    );
 
     println!("cargo:rerun-if-env-changed=HUBSPOT_CONNECTOR_WASM");
-    println!("cargo:rerun-if-env-changed=HOSTILE_COMPONENT_WASM");
     if let Ok(prebuilt) = env::var("HUBSPOT_CONNECTOR_WASM") {
         println!("cargo:rerun-if-changed={prebuilt}");
         std::fs::copy(&prebuilt, &destination)
             .map_err(|e| format!("HUBSPOT_CONNECTOR_WASM={prebuilt} could not be copied: {e}"))?;
-        match env::var("HOSTILE_COMPONENT_WASM") {
-            Ok(hostile) => {
-                println!("cargo:rerun-if-changed={hostile}");
-                std::fs::copy(&hostile, &hostile_destination)
-                    .map_err(|e| format!("HOSTILE_COMPONENT_WASM={hostile} could not be copied: {e}"))?;
-            }
-            // A stale copy from an earlier build would test the wrong component.
-            Err(_) => match std::fs::remove_file(&hostile_destination) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(format!("{} could not be removed: {e}", hostile_destination.display())),
-            },
-        }
         return Ok(());
     }
 
-    for watched in [
-        "plugin/src",
-        "plugin/Cargo.toml",
-        "tests/hostile-component",
-        "wit",
-        "Cargo.toml",
-        "Cargo.lock",
-    ] {
+    for watched in ["plugin/src", "plugin/Cargo.toml", "wit", "Cargo.toml", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
     }
 
@@ -90,8 +57,6 @@ fn build() -> Result<(), String> {
             "build",
             "--package",
             "hubspot-connector",
-            "--package",
-            "hostile-component",
             "--target",
             TARGET,
             "--profile",
@@ -115,15 +80,12 @@ fn build() -> Result<(), String> {
         .map_err(|e| format!("could not run cargo to build the component: {e}"))?;
     if !output.status.success() {
         return Err(format!(
-            "building the connector and hostile components failed:\n{}",
+            "building the connector component failed:\n{}",
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let built = target_dir.join(TARGET).join(PROFILE);
-    for (artifact, destination) in [(ARTIFACT, &destination), (HOSTILE_ARTIFACT, &hostile_destination)] {
-        let built = built.join(artifact);
-        std::fs::copy(&built, destination).map_err(|e| format!("{} could not be copied: {e}", built.display()))?;
-    }
+    let built = target_dir.join(TARGET).join(PROFILE).join(ARTIFACT);
+    std::fs::copy(&built, &destination).map_err(|e| format!("{} could not be copied: {e}", built.display()))?;
     Ok(())
 }
 

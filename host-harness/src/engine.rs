@@ -10,10 +10,9 @@ use std::time::{Duration, Instant};
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine, Store, UpdateDeadline};
 
-use hubspot_connector::connection::DEFAULT_API_BASE;
-
+use crate::call_state::CallState;
 use crate::outbound::{Counters, Origin, Outbound};
-use crate::sandbox::{CallState, Credential, Sandbox};
+use crate::sandbox::{Credential, Sandbox};
 
 #[expect(missing_docs, reason = "bindgen-generated code; the WIT files document it")]
 pub(crate) mod bindings {
@@ -34,6 +33,10 @@ pub(crate) mod bindings {
 use bindings::exports::connector::hubspot::crm::Guest as CrmGuest;
 use bindings::exports::connector::hubspot::types::{Connection, Error as WitError};
 use bindings::{Connector as Bindings, ConnectorPre};
+
+/// The connector component this crate was built with (the `plugin` crate
+/// compiled for `wasm32-wasip2` by `build.rs`).
+pub const COMPONENT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hubspot_connector.wasm"));
 
 /// How often the epoch advances; the unit of the CPU budget.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
@@ -117,6 +120,20 @@ pub enum CallError {
     Memory(usize),
 }
 
+impl CallError {
+    /// A short, stable name of the variant, such as `cpu-budget`, for logs
+    /// and machine-readable reports.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Load(_) => "load",
+            Self::Trap { .. } => "trap",
+            Self::CpuBudget(_) => "cpu-budget",
+            Self::WallClock(_) => "wall-clock",
+            Self::Memory(_) => "memory",
+        }
+    }
+}
+
 impl Connector {
     /// Compiles `component` (a component binary) and prepares it for calls
     /// under `sandbox`.
@@ -143,7 +160,7 @@ impl Connector {
 
     /// The component this crate embeds, under `sandbox`.
     pub fn embedded(sandbox: Sandbox) -> Result<Self, CallError> {
-        Self::new(crate::COMPONENT, sandbox)
+        Self::new(COMPONENT, sandbox)
     }
 
     /// The sandbox calls run in.
@@ -233,7 +250,8 @@ impl Connector {
         let secret = connection
             .map(|c| c.access_token.clone())
             .filter(|token| !token.is_empty());
-        let allowed = connection.and_then(|c| Origin::parse(c.api_base.as_deref().unwrap_or(DEFAULT_API_BASE)));
+        let allowed =
+            connection.and_then(|c| Origin::parse(c.api_base.as_deref().unwrap_or(&self.sandbox.default_api_base)));
         let counters = Arc::new(Counters::default());
         let outbound = Outbound::new(&self.sandbox, allowed, host_token.as_deref(), Arc::clone(&counters));
         let stderr = CallState::stderr_pipe();

@@ -3,22 +3,23 @@
 //! [`Connector`] compiles the component once, pre-instantiates it, and runs
 //! every call in a fresh, sandboxed store: the component may reach only the
 //! connection's API base, sees no files, environment or stdin, and each call
-//! is bounded in memory, CPU time and wall-clock time ([`Sandbox`]). The
-//! `hubspot-harness` binary ([`cli`]) drives it from the command line, and
-//! [`hubspot_mock`] provides a faithful in-memory HubSpot to run it against.
+//! is bounded in memory, CPU time and wall-clock time ([`Sandbox`]); a call
+//! that breaks a bound ends with a [`CallError`]. The `hubspot-harness`
+//! binary in this package drives it from the command line.
 
 #![deny(missing_docs)]
 
-pub mod cli;
-pub mod demo;
+mod call_state;
 mod engine;
 mod outbound;
-pub mod report;
 mod sandbox;
 
-pub use engine::{BoxFuture, Call, CallError, Connector, Invocation};
-pub use hubspot_mock;
-pub use sandbox::{CallState, Credential, Sandbox};
+pub use call_state::CallState;
+pub use engine::{BoxFuture, COMPONENT, Call, CallError, Connector, Invocation};
+pub use sandbox::{Credential, DEFAULT_API_BASE, Sandbox};
+/// The wasmtime this host is built on: its `Store` and `Result` appear in
+/// [`Connector::crm`], so an embedder names them through this re-export.
+pub use wasmtime;
 
 /// The WIT types of the component's interfaces, generated from `wit/`.
 pub mod wit {
@@ -28,7 +29,3 @@ pub mod wit {
         RateLimitedError, TransportError, TransportFailure, ValidationError,
     };
 }
-
-/// The connector component this crate was built with (the `plugin` crate
-/// compiled for `wasm32-wasip2`).
-pub const COMPONENT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hubspot_connector.wasm"));

@@ -58,7 +58,7 @@ fn schema_errors(action: &str, input: &Value) -> Vec<String> {
 }
 
 #[test]
-fn catalog_describes_nine_actions_with_every_member() {
+pub(crate) fn catalog_describes_nine_actions_with_every_member() {
     let catalog = catalog();
     assert_eq!(catalog["name"], "hubspot");
     assert!(catalog["version"].as_str().is_some_and(|v| !v.is_empty()));

@@ -8,11 +8,12 @@
     reason = "helpers of tests: a panic here is a failed test"
 )]
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Output, Stdio};
 
-use hubspot_harness::cli::TOKEN_VARIABLE;
-use hubspot_harness::hubspot_mock::{self, MockConfig, TokenGrant};
+use hubspot_end_to_end::TOKEN_VARIABLE;
+use hubspot_harness::wit::{ApiError, Error};
+use hubspot_mock::{self, MockConfig, TokenGrant};
 use serde_json::{Value, json};
 
 use crate::common::{Env, samples_of};
@@ -23,7 +24,7 @@ const TOKEN: &str = "pat-na1-cli-7e3b9c41-secret";
 
 /// The binary, with no token, API base or standard input from the caller.
 fn harness() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hubspot-harness"));
+    let mut command = Command::new(hubspot_end_to_end::artifacts::harness_binary());
     command
         .env_remove(TOKEN_VARIABLE)
         .env_remove("HUBSPOT_API_BASE")
@@ -134,7 +135,7 @@ fn assert_seeded_contact(record: &Value) {
 }
 
 #[test]
-fn cli_spec_samples_of_record_actions_exit_and_print_as_expected() {
+pub(crate) fn cli_spec_samples_of_record_actions_exit_and_print_as_expected() {
     let expectations = expectations();
     let mut ran = 0;
     for action in RECORD_ACTIONS {
@@ -203,12 +204,13 @@ fn cli_spec_samples_of_discovery_actions_answer_as_the_library_does() {
             match expected {
                 Ok(answer) => assert_eq!(run.ok(), answer, "{title}"),
                 Err(error) => {
-                    let printed = run.failed(1, hubspot_harness::report::kind(&error));
-                    let reference = hubspot_harness::report::error_json(&error);
+                    let detail = api_error_of(&error).unwrap_or_else(|| panic!("{title}: {error:?}"));
+                    let printed = run.failed(1, kind_of(&error));
                     // Correlation ids differ between the two mocks; the rest must not.
-                    for key in ["status", "category", "message", "attempts"] {
-                        assert_eq!(printed[key], reference["error"][key], "{title}: {key}");
-                    }
+                    assert_eq!(printed["status"], detail.status, "{title}");
+                    assert_eq!(printed["category"].as_str(), detail.category.as_deref(), "{title}");
+                    assert_eq!(printed["message"], detail.message.as_str(), "{title}");
+                    assert_eq!(printed["attempts"], detail.attempts, "{title}");
                 }
             }
             ran += 1;
@@ -327,7 +329,7 @@ fn cli_mock_runs_each_invocation_against_a_fresh_mock() {
 }
 
 #[test]
-fn cli_mock_scopes_limit_what_test_connection_reports() {
+pub(crate) fn cli_mock_scopes_limit_what_test_connection_reports() {
     let run = run(harness().args([
         "invoke",
         "test-connection",
@@ -565,7 +567,7 @@ fn cli_unloadable_component_is_a_host_failure() {
 }
 
 #[test]
-fn cli_describe_prints_the_catalog_of_nine_actions() {
+pub(crate) fn cli_describe_prints_the_catalog_of_nine_actions() {
     let catalog = run(harness().arg("describe")).ok();
     let names: Vec<&str> = catalog["actions"]
         .as_array()
@@ -619,7 +621,7 @@ impl Drop for MockProcess {
 }
 
 #[test]
-fn cli_mock_command_serves_on_the_address_it_prints() {
+pub(crate) fn cli_mock_command_serves_on_the_address_it_prints() {
     let child = harness()
         .args([
             "mock",
@@ -682,4 +684,108 @@ fn cli_mock_command_serves_on_the_address_it_prints() {
     invoke("read", r#"{"entity": "contacts", "entityId": "1"}"#)
         .assert_hides(TOKEN)
         .failed(1, "forbidden");
+}
+
+/// The `kind` the CLI prints for `error`: the WIT variant's name.
+fn kind_of(error: &Error) -> &'static str {
+    match error {
+        Error::InvalidInput(_) => "invalid-input",
+        Error::Validation(_) => "validation",
+        Error::Unauthorized(_) => "unauthorized",
+        Error::Forbidden(_) => "forbidden",
+        Error::NotFound(_) => "not-found",
+        Error::Conflict(_) => "conflict",
+        Error::RateLimited(_) => "rate-limited",
+        Error::Hubspot(_) => "hubspot",
+        Error::Transport(_) => "transport",
+    }
+}
+
+/// HubSpot's answer inside `error`, for the variants that come from one.
+fn api_error_of(error: &Error) -> Option<&ApiError> {
+    match error {
+        Error::Validation(e) => Some(&e.detail),
+        Error::Forbidden(e) => Some(&e.detail),
+        Error::Conflict(e) => Some(&e.detail),
+        Error::RateLimited(e) => Some(&e.detail),
+        Error::Unauthorized(detail) | Error::NotFound(detail) | Error::Hubspot(detail) => Some(detail),
+        Error::InvalidInput(_) | Error::Transport(_) => None,
+    }
+}
+
+/// One request over a fresh connection: the status and the body.
+fn http(addr: &str, method: &str, path: &str, body: &str) -> Result<(u16, String), String> {
+    let mut stream = std::net::TcpStream::connect(addr).map_err(|e| format!("{addr}: {e}"))?;
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: mock\r\nConnection: close\r\n\
+         Authorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        hubspot_mock::DEFAULT_TOKEN,
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).map_err(|e| e.to_string())?;
+    let status = answer.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+#[test]
+fn cli_mock_command_takes_a_fault_file_and_the_control_endpoint() -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("faults-mock-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let rules = dir.join("faults.json");
+    let list = r#"[{"method": "GET", "times": 1, "fault": {"kind": "status", "status": 503}}]"#;
+    std::fs::write(&rules, list).map_err(|e| e.to_string())?;
+    let not_a_list = dir.join("not-a-list.json");
+    std::fs::write(&not_a_list, r#"{"fault": "all of them"}"#).map_err(|e| e.to_string())?;
+
+    let refused = Command::new(hubspot_end_to_end::artifacts::harness_binary())
+        .args(["mock", "--listen", "127.0.0.1:0", "--faults"])
+        .arg(&not_a_list)
+        .output()
+        .map_err(|e| e.to_string())?;
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("fault rules"));
+
+    let mut mock = Command::new(hubspot_end_to_end::artifacts::harness_binary())
+        .args(["mock", "--listen", "127.0.0.1:0", "--faults"])
+        .arg(&rules)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let checked = (|| {
+        let mut stdout = mock.stdout.take().ok_or("stdout is not piped")?;
+        let mut line = Vec::new();
+        let mut byte = [0u8; 1];
+        while byte[0] != b'\n' {
+            stdout
+                .read_exact(&mut byte)
+                .map_err(|e| format!("no announcement: {e}"))?;
+            line.push(byte[0]);
+        }
+        let announced: Value = serde_json::from_slice(&line).map_err(|e| e.to_string())?;
+        let base = announced["mock"]["apiBase"].as_str().ok_or("no apiBase")?;
+        let addr = base.trim_start_matches("http://");
+        let read = "/crm/v3/objects/contacts/1".to_owned();
+        assert_eq!(http(addr, "GET", &read, "")?.0, 503, "the file's fault fires once");
+        assert_eq!(http(addr, "GET", &read, "")?.0, 404);
+        let added = http(addr, "POST", "/__mock/faults", list)?;
+        assert_eq!(added.0, 200, "{added:?}");
+        assert_eq!(http(addr, "GET", &read, "")?.0, 503, "a posted fault fires");
+        let (status, listed) = http(addr, "GET", "/__mock/faults", "")?;
+        assert_eq!((status, listed.as_str()), (200, r#"{"faults":[]}"#));
+        assert_eq!(http(addr, "POST", "/__mock/faults", list)?.0, 200);
+        assert_eq!(http(addr, "DELETE", "/__mock/faults", "")?.0, 204);
+        assert_eq!(http(addr, "GET", &read, "")?.0, 404, "cleared");
+        Ok::<(), String>(())
+    })();
+    let _ = mock.kill();
+    let _ = mock.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    checked
 }

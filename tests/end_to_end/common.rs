@@ -9,9 +9,9 @@
 
 use std::sync::OnceLock;
 
-use hubspot_harness::hubspot_mock::{self, MockConfig, MockServer, RecordedRequest, TokenGrant};
 use hubspot_harness::wit::{Connection, Error};
 use hubspot_harness::{Call, Connector, Invocation, Sandbox};
+use hubspot_mock::{self, MockConfig, MockServer, RecordedRequest, TokenGrant};
 use serde_json::Value;
 
 /// The connector, compiled once for the whole test binary.

@@ -5,22 +5,24 @@
     reason = "fixtures outside #[test] functions: a panic there is a failed test, as clippy.toml allows in tests"
 )]
 
-use hubspot_harness::hubspot_mock::{self, RecordedRequest};
 use hubspot_harness::wit::crm::{self, Guest};
 use hubspot_harness::wit::{Connection, Error};
 use hubspot_harness::{BoxFuture, Call, CallState};
+use hubspot_mock::{self, RecordedRequest};
 use serde_json::{Value, json};
 
 use crate::common::{Env, connector, runtime};
 
 /// What a `crm` function returns to the host.
-type Answer<'a, T> = BoxFuture<'a, wasmtime::Result<Result<T, Error>>>;
+type Answer<'a, T> = BoxFuture<'a, hubspot_harness::wasmtime::Result<Result<T, Error>>>;
 
 /// Runs one `crm` function against `env`'s mock.
 fn typed<T, F>(env: &Env, call: F) -> Call<T>
 where
     T: Send + 'static,
-    F: for<'a> FnOnce(&'a Guest, &'a mut wasmtime::Store<CallState>, Connection) -> Answer<'a, T> + Send + 'static,
+    F: for<'a> FnOnce(&'a Guest, &'a mut hubspot_harness::wasmtime::Store<CallState>, Connection) -> Answer<'a, T>
+        + Send
+        + 'static,
 {
     runtime()
         .block_on(connector().crm(&env.connection, call))
@@ -76,7 +78,7 @@ fn assert_request(request: &RecordedRequest, method: &str, path: &str, query: &[
 }
 
 #[test]
-fn contacts_crm_create_with_an_association_returns_the_typed_record() {
+pub(crate) fn contacts_crm_create_with_an_association_returns_the_typed_record() {
     let env = Env::new();
     env.mock
         .seed_record("companies", "11223344", &[("name", "Globex"), ("domain", "globex.com")])
@@ -137,7 +139,7 @@ fn contacts_crm_create_with_an_association_returns_the_typed_record() {
 }
 
 #[test]
-fn deals_crm_read_returns_history_associations_and_unset_properties_as_none() {
+pub(crate) fn deals_crm_read_returns_history_associations_and_unset_properties_as_none() {
     let env = Env::new();
     env.mock
         .seed_record(
@@ -228,7 +230,7 @@ fn deals_crm_read_returns_history_associations_and_unset_properties_as_none() {
 }
 
 #[test]
-fn contacts_crm_update_by_email_returns_the_record_and_refusals_are_typed() {
+pub(crate) fn contacts_crm_update_by_email_returns_the_record_and_refusals_are_typed() {
     let env = Env::new();
     env.mock
         .seed_record(
@@ -284,7 +286,7 @@ fn contacts_crm_update_by_email_returns_the_record_and_refusals_are_typed() {
 }
 
 #[test]
-fn deals_crm_archive_moves_the_record_to_the_recycle_bin() {
+pub(crate) fn deals_crm_archive_moves_the_record_to_the_recycle_bin() {
     let env = Env::new();
     env.mock
         .seed_record(
@@ -363,7 +365,7 @@ fn search_request(after: Option<String>, limit: u32) -> crm::SearchRequest {
 }
 
 #[test]
-fn deals_crm_search_pages_with_a_typed_cursor() {
+pub(crate) fn deals_crm_search_pages_with_a_typed_cursor() {
     let env = Env::new();
     for (id, amount) in [("1", "500"), ("2", "150000"), ("3", "5000"), ("4", "50000")] {
         env.mock
@@ -420,7 +422,7 @@ fn deals_crm_search_pages_with_a_typed_cursor() {
 }
 
 #[test]
-fn deals_crm_get_pipelines_returns_typed_stages_with_their_metadata() {
+pub(crate) fn deals_crm_get_pipelines_returns_typed_stages_with_their_metadata() {
     let env = Env::new();
     let call = typed(&env, |crm, store, conn| {
         Box::pin(async move { crm.call_get_pipelines(store, &conn, "deals").await })
@@ -469,7 +471,7 @@ fn deals_crm_get_pipelines_returns_typed_stages_with_their_metadata() {
 }
 
 #[test]
-fn deals_crm_get_pipeline_stage_returns_the_stage_or_not_found() {
+pub(crate) fn deals_crm_get_pipeline_stage_returns_the_stage_or_not_found() {
     let env = Env::new();
     let call = typed(&env, |crm, store, conn| {
         Box::pin(async move {
@@ -511,7 +513,7 @@ fn deals_crm_get_pipeline_stage_returns_the_stage_or_not_found() {
 }
 
 #[test]
-fn tickets_crm_get_properties_returns_typed_definitions() {
+pub(crate) fn tickets_crm_get_properties_returns_typed_definitions() {
     let env = Env::new();
     let call = typed(&env, |crm, store, conn| {
         Box::pin(async move { crm.call_get_properties(store, &conn, "tickets", false).await })
@@ -552,7 +554,7 @@ fn tickets_crm_get_properties_returns_typed_definitions() {
 }
 
 #[test]
-fn contacts_crm_test_connection_reports_typed_access() {
+pub(crate) fn contacts_crm_test_connection_reports_typed_access() {
     let token = "pat-na1-contacts-and-deal-reads";
     let env = Env::with_scopes(
         token,

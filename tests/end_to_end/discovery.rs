@@ -10,9 +10,9 @@
 
 use std::sync::OnceLock;
 
-use hubspot_harness::hubspot_mock::{self, RecordedRequest};
 use hubspot_harness::wit::{Error, PropertyProblem, ValidationError};
 use hubspot_harness::{Call, Connector, Credential, Invocation, Sandbox};
+use hubspot_mock::{self, RecordedRequest};
 use serde_json::{Value, json};
 
 use crate::common::{Env, Sample, runtime, samples_of};
@@ -160,8 +160,7 @@ fn expectations() -> Vec<Expectation> {
                     assert!(stage["createdAt"].is_string() && stage["updatedAt"].is_string());
                 }
                 // HubSpot's answer passes through unchanged.
-                let served: Value =
-                    serde_json::from_str(include_str!("../../host-harness/mock/data/pipelines/deals.json")).unwrap();
+                let served: Value = serde_json::from_str(include_str!("../../mock/data/pipelines/deals.json")).unwrap();
                 assert_eq!(pipelines, served);
             },
         },
@@ -313,7 +312,7 @@ fn assert_one_get(env: &Env, path: &str, query: Option<&str>, what: &str) {
 const DISCOVERY_ACTIONS: [&str; 3] = ["get-pipelines", "get-pipeline-stage", "get-properties"];
 
 #[test]
-fn spec_samples_of_discovery_actions_send_the_documented_requests() {
+pub(crate) fn spec_samples_of_discovery_actions_send_the_documented_requests() {
     let expectations = expectations();
     let mut covered = 0;
     for action in DISCOVERY_ACTIONS {
@@ -761,7 +760,7 @@ fn assert_token_info_request(request: &RecordedRequest, token: &str) {
 }
 
 #[test]
-fn entities_test_connection_with_the_full_token_grants_everything_from_token_info() {
+pub(crate) fn entities_test_connection_with_the_full_token_grants_everything_from_token_info() {
     let env = Env::new();
     let report = report(&env);
     assert_token_info_request(&env.only_request(), hubspot_mock::DEFAULT_TOKEN);

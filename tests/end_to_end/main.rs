@@ -7,6 +7,5 @@ mod common;
 mod contract;
 mod crm_typed;
 mod discovery;
-mod faults;
 mod record_actions;
 mod sandbox;

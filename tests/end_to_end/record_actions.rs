@@ -8,8 +8,8 @@
     reason = "helpers of tests: a panic here is a failed test"
 )]
 
-use hubspot_harness::hubspot_mock::RecordedRequest;
 use hubspot_harness::wit::Error;
+use hubspot_mock::RecordedRequest;
 use serde_json::{Value, json};
 
 use crate::common::{Env, Sample, samples_of};
@@ -475,7 +475,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
 pub(crate) const RECORD_ACTIONS: [&str; 5] = ["create", "read", "update", "archive", "search"];
 
 #[test]
-fn spec_samples_of_record_actions_send_the_documented_requests() {
+pub(crate) fn spec_samples_of_record_actions_send_the_documented_requests() {
     let expectations = expectations();
     let mut covered = 0;
     for action in RECORD_ACTIONS {

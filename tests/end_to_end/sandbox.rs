@@ -16,9 +16,9 @@ use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use hubspot_harness::hubspot_mock::{MockConfig, TokenGrant, all_scopes};
 use hubspot_harness::wit::{Connection, Error};
 use hubspot_harness::{Call, CallError, Connector, Credential, Invocation, Sandbox};
+use hubspot_mock::{MockConfig, TokenGrant, all_scopes};
 use serde_json::{Value, json};
 
 use crate::common::{Env, runtime};
@@ -37,18 +37,15 @@ fn limits(credential: Credential) -> Sandbox {
         between_bytes_timeout: Duration::from_secs(1),
         max_response_bytes: 1024 * 1024,
         credential,
+        ..Sandbox::default()
     }
 }
 
 /// The hostile component, compiled under `sandbox`.
 fn load(sandbox: Sandbox) -> Result<Connector, Box<dyn std::error::Error>> {
-    let path = env!("HOSTILE_COMPONENT_WASM");
-    let bytes = std::fs::read(path).map_err(|error| {
-        format!(
-            "the hostile component {path} could not be read ({error}); when HUBSPOT_CONNECTOR_WASM is set, \
-             set HOSTILE_COMPONENT_WASM to a built tests/hostile-component too"
-        )
-    })?;
+    let path = hubspot_end_to_end::artifacts::hostile_component();
+    let bytes = std::fs::read(path)
+        .map_err(|error| format!("the hostile component {} could not be read: {error}", path.display()))?;
     Ok(Connector::new(&bytes, sandbox)?)
 }
 

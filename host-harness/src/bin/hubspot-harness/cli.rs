@@ -1,0 +1,382 @@
+//! The `hubspot-harness` command line: run an action through the component,
+//! print the tool catalog, serve the mock HubSpot, or run the demo.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Read, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use hubspot_harness::wit::Connection;
+use hubspot_harness::{CallError, Connector, Credential, DEFAULT_API_BASE, Invocation, Sandbox};
+use serde_json::json;
+
+use crate::report::{self, EXIT_FAILED, EXIT_HOST, EXIT_OK, EXIT_USAGE};
+use hubspot_mock::{FaultRule, MockConfig, MockServer, TokenGrant};
+
+/// The environment variable that holds the access token.
+pub const TOKEN_VARIABLE: &str = "HUBSPOT_ACCESS_TOKEN";
+
+/// Runs the HubSpot connector component in a sandboxed wasmtime host.
+#[derive(Debug, Parser)]
+#[command(name = "hubspot-harness", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run one action and print HubSpot's JSON answer.
+    ///
+    /// The token comes from HUBSPOT_ACCESS_TOKEN (never from the command line,
+    /// where other users could see it). Errors go to stderr as
+    /// {"error": {"kind": …, "message": …}}; the exit code is 2 for usage
+    /// errors and invalid input, 1 for errors from HubSpot or the network,
+    /// 3 when the component itself failed.
+    Invoke(InvokeArgs),
+    /// Print the tool catalog: every action with its JSON Schema and samples.
+    Describe {
+        /// Load this component instead of the embedded one.
+        #[arg(long, value_name = "PATH")]
+        component: Option<PathBuf>,
+    },
+    /// Serve the mock HubSpot API until interrupted.
+    Mock {
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// The bearer token the mock accepts (default: the mock's built-in token).
+        #[arg(long, value_name = "TOKEN")]
+        token: Option<String>,
+        /// Comma-separated scopes to grant the token (default: all).
+        #[arg(long, value_name = "SCOPES", value_delimiter = ',')]
+        scopes: Option<Vec<String>>,
+        /// Inject faults: a JSON list of fault rules, such as
+        /// [{"method": "POST", "times": 2, "fault": {"kind": "status", "status": 503}}].
+        /// More can be added while it runs with POST /__mock/faults (GET lists them,
+        /// DELETE clears them).
+        #[arg(long, value_name = "FILE")]
+        faults: Option<PathBuf>,
+    },
+    /// Run a realistic scenario through the component against the embedded mock.
+    Demo,
+}
+
+#[derive(Debug, clap::Args)]
+struct InvokeArgs {
+    /// create, read, update, archive, search, get-pipelines,
+    /// get-pipeline-stage, get-properties or test-connection.
+    action: String,
+    /// The action's JSON input: JSON text, @FILE, or - (or nothing) for stdin.
+    input: Option<String>,
+    /// HubSpot's API base.
+    #[arg(
+        long,
+        env = "HUBSPOT_API_BASE",
+        value_name = "URL",
+        default_value = DEFAULT_API_BASE
+    )]
+    api_base: String,
+    /// Run against an embedded mock HubSpot instead of --api-base.
+    #[arg(long)]
+    mock: bool,
+    /// With --mock: grant the token only these comma-separated scopes.
+    #[arg(long, value_name = "SCOPES", value_delimiter = ',', requires = "mock")]
+    mock_scopes: Option<Vec<String>>,
+    /// Keep the token in the host: the component never sees it.
+    #[arg(long)]
+    host_credential: bool,
+    /// Load this component instead of the embedded one.
+    #[arg(long, value_name = "PATH")]
+    component: Option<PathBuf>,
+    /// Also print {"debug": {...}} (requests sent, time taken) to stderr.
+    #[arg(long)]
+    debug: bool,
+    /// Lower the ceiling on each request's connect, first-byte and between-bytes
+    /// timeouts (default 10 s, 30 s, 30 s). Seconds, fractions allowed, or a duration
+    /// such as 500ms.
+    #[arg(long, value_name = "SECS", value_parser = parse_duration)]
+    request_timeout: Option<Duration>,
+    /// Stop the call after this long in all, retries included (default 45 s). Seconds,
+    /// fractions allowed, or a duration such as 500ms.
+    #[arg(long, value_name = "SECS", value_parser = parse_duration)]
+    deadline: Option<Duration>,
+}
+
+/// A positive duration: seconds (`1.5`) or humantime (`500ms`).
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = match text.trim().parse::<f64>() {
+        Ok(seconds) => Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text}: {e}"))?,
+        Err(_) => humantime::parse_duration(text).map_err(|e| format!("{text}: {e}"))?,
+    };
+    if duration.is_zero() {
+        return Err("must be longer than zero".to_owned());
+    }
+    Ok(duration)
+}
+
+/// The default sandbox with the command line's timeouts.
+fn sandbox_for(args: &InvokeArgs) -> Sandbox {
+    let defaults = Sandbox::default();
+    let cap = |ceiling: Duration| args.request_timeout.map_or(ceiling, |asked| asked.min(ceiling));
+    Sandbox {
+        credential: if args.host_credential {
+            Credential::Host
+        } else {
+            Credential::Guest
+        },
+        connect_timeout: cap(defaults.connect_timeout),
+        first_byte_timeout: cap(defaults.first_byte_timeout),
+        between_bytes_timeout: cap(defaults.between_bytes_timeout),
+        wall_clock: args.deadline.unwrap_or(defaults.wall_clock),
+        ..defaults
+    }
+}
+
+/// Parses `args` and runs the command; returns the process exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        // --help and --version print as usual; mistakes are JSON like every other error.
+        Err(error) if !error.use_stderr() => {
+            let _ = error.print();
+            return EXIT_OK;
+        }
+        Err(error) => {
+            let message = error.render().to_string();
+            return fail(EXIT_USAGE, &report::usage_json(message.trim()));
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(EXIT_HOST, &report::usage_json(&format!("no async runtime: {error}"))),
+    };
+    runtime.block_on(dispatch(cli.command))
+}
+
+async fn dispatch(command: Command) -> i32 {
+    match command {
+        Command::Invoke(args) => invoke(args).await,
+        Command::Describe { component } => match load(component.as_ref(), Sandbox::default()) {
+            Ok(connector) => match connector.describe().await {
+                Ok(catalog) => print_json_text(&catalog),
+                Err(error) => fail(EXIT_HOST, &report::call_error_json(&error)),
+            },
+            Err(code) => code,
+        },
+        Command::Mock {
+            listen,
+            token,
+            scopes,
+            faults,
+        } => serve_mock(listen, token, scopes, faults.as_deref()).await,
+        Command::Demo => {
+            let mut stdout = std::io::stdout().lock();
+            match crate::demo::run(&mut stdout).await {
+                Ok(()) => EXIT_OK,
+                Err(error) => fail(
+                    EXIT_FAILED,
+                    &json!({"error": {"kind": "demo", "message": error.to_string()}}),
+                ),
+            }
+        }
+    }
+}
+
+async fn invoke(args: InvokeArgs) -> i32 {
+    let input = match read_input(args.input.as_deref()) {
+        Ok(input) => input,
+        Err(message) => return fail(EXIT_USAGE, &report::usage_json(&message)),
+    };
+    let token = std::env::var(TOKEN_VARIABLE).ok().filter(|token| !token.is_empty());
+    let mut mock = None;
+    let (api_base, token) = if args.mock {
+        let token = token.unwrap_or_else(|| hubspot_mock::DEFAULT_TOKEN.to_owned());
+        let scopes = args.mock_scopes.clone().unwrap_or_else(hubspot_mock::all_scopes);
+        let config = MockConfig {
+            tokens: vec![TokenGrant {
+                token: token.clone(),
+                scopes,
+            }],
+            ..MockConfig::default()
+        };
+        match MockServer::start(config) {
+            Ok(server) => {
+                let base = server.base_url();
+                mock = Some(server);
+                (base, token)
+            }
+            Err(error) => {
+                return fail(
+                    EXIT_HOST,
+                    &report::usage_json(&format!("the mock could not start: {error}")),
+                );
+            }
+        }
+    } else {
+        match token {
+            Some(token) => (args.api_base.clone(), token),
+            None => {
+                let message = format!(
+                    "set {TOKEN_VARIABLE} to a HubSpot Private App access token \
+                     (HubSpot: Settings > Integrations > Private Apps), or pass --mock"
+                );
+                return fail(EXIT_USAGE, &report::usage_json(&message));
+            }
+        }
+    };
+    let connector = match load(args.component.as_ref(), sandbox_for(&args)) {
+        Ok(connector) => connector,
+        Err(code) => return code,
+    };
+    let invocation = Invocation {
+        connection: Connection {
+            access_token: token,
+            api_base: Some(api_base),
+        },
+        action: args.action,
+        input,
+    };
+    let outcome = connector.invoke(&invocation).await;
+    drop(mock);
+    match outcome {
+        Ok(call) => {
+            if args.debug {
+                let debug = json!({"debug": {
+                    "requestsSent": call.requests_sent,
+                    "requestsDenied": call.requests_denied,
+                    "elapsedMs": call.elapsed.as_millis(),
+                }});
+                let _ = writeln!(std::io::stderr(), "{debug}");
+            }
+            match call.result {
+                Ok(output) => print_json_text(&output),
+                Err(error) => fail(report::exit_code(&error), &report::error_json(&error)),
+            }
+        }
+        Err(error) => fail(EXIT_HOST, &report::call_error_json(&error)),
+    }
+}
+
+fn load(component: Option<&PathBuf>, sandbox: Sandbox) -> Result<Connector, i32> {
+    let loaded = match component {
+        None => Connector::embedded(sandbox),
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => Connector::new(&bytes, sandbox),
+            Err(error) => Err(CallError::Load(format!("{}: {error}", path.display()))),
+        },
+    };
+    loaded.map_err(|error| fail(EXIT_HOST, &report::call_error_json(&error)))
+}
+
+/// The input as given: JSON text, `@FILE`, or `-`/nothing for stdin (an
+/// interactive terminal counts as no input).
+fn read_input(input: Option<&str>) -> Result<String, String> {
+    match input {
+        Some("-") | None => {
+            let stdin = std::io::stdin();
+            if input.is_none() && stdin.is_terminal() {
+                return Ok(String::new());
+            }
+            let mut text = String::new();
+            stdin
+                .lock()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("stdin could not be read: {e}"))?;
+            Ok(text)
+        }
+        Some(argument) => match argument.strip_prefix('@') {
+            Some(path) => std::fs::read_to_string(path).map_err(|e| format!("{path} could not be read: {e}")),
+            None => Ok(argument.to_owned()),
+        },
+    }
+}
+
+async fn serve_mock(
+    listen: SocketAddr,
+    token: Option<String>,
+    scopes: Option<Vec<String>>,
+    faults: Option<&Path>,
+) -> i32 {
+    let rules = match faults.map(read_faults).transpose() {
+        Ok(rules) => rules.unwrap_or_default(),
+        Err(message) => return fail(EXIT_USAGE, &report::usage_json(&message)),
+    };
+    let token = token.unwrap_or_else(|| hubspot_mock::DEFAULT_TOKEN.to_owned());
+    let scopes = scopes.unwrap_or_else(hubspot_mock::all_scopes);
+    let config = MockConfig {
+        listen,
+        tokens: vec![TokenGrant { token, scopes }],
+        ..MockConfig::default()
+    };
+    let server = match MockServer::start(config) {
+        Ok(server) => server,
+        Err(error) => {
+            return fail(
+                EXIT_HOST,
+                &report::usage_json(&format!("the mock could not listen on {listen}: {error}")),
+            );
+        }
+    };
+    server.add_faults(rules);
+    println!("{}", json!({"mock": {"apiBase": server.base_url()}}));
+    let _ = std::io::stdout().flush();
+    let _ = tokio::signal::ctrl_c().await;
+    server.shutdown();
+    EXIT_OK
+}
+
+/// The fault rules in `path`, a JSON list.
+fn read_faults(path: &Path) -> Result<Vec<FaultRule>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{} could not be read: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{} is not a JSON list of fault rules: {e}", path.display()))
+}
+
+fn print_json_text(text: &str) -> i32 {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}");
+    EXIT_OK
+}
+
+fn fail(code: i32, error: &serde_json::Value) -> i32 {
+    let _ = writeln!(std::io::stderr(), "{error}");
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sandbox_of(args: &[&str]) -> Sandbox {
+        let cli = Cli::try_parse_from(["hubspot-harness", "invoke", "read"].iter().chain(args)).unwrap();
+        match cli.command {
+            Command::Invoke(args) => sandbox_for(&args),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn durations_are_seconds_or_humantime_and_positive() {
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        for wrong in ["0", "-1", "soon", "NaN"] {
+            assert!(parse_duration(wrong).is_err(), "{wrong}");
+        }
+    }
+
+    #[test]
+    fn request_timeout_lowers_the_ceilings_and_deadline_sets_the_wall_clock() {
+        let defaults = Sandbox::default();
+        assert_eq!(sandbox_of(&[]), defaults);
+        let lowered = sandbox_of(&["--request-timeout", "0.5", "--deadline", "8"]);
+        assert_eq!(lowered.connect_timeout, Duration::from_millis(500));
+        assert_eq!(lowered.first_byte_timeout, Duration::from_millis(500));
+        assert_eq!(lowered.between_bytes_timeout, Duration::from_millis(500));
+        assert_eq!(lowered.wall_clock, Duration::from_secs(8));
+        let high = sandbox_of(&["--request-timeout", "600"]);
+        assert_eq!(high.first_byte_timeout, defaults.first_byte_timeout);
+        assert_eq!(high.connect_timeout, defaults.connect_timeout);
+    }
+}

@@ -1,0 +1,10 @@
+//! The `hubspot-harness` command: runs the connector component in the
+//! sandbox from the command line, serves the mock HubSpot, and runs the demo.
+
+mod cli;
+mod demo;
+mod report;
+
+fn main() {
+    std::process::exit(cli::run(std::env::args_os()));
+}
