@@ -124,6 +124,9 @@ pub enum Fault {
     HtmlSuccess,
     /// Handle the request, then answer its JSON as `text/plain`.
     WrongContentType,
+    /// Handle the request, then answer with well-formed JSON of a shape HubSpot never
+    /// sends for it ([`UNEXPECTED_JSON`]), as a proxy or an API change could.
+    UnexpectedJson,
     /// Handle the request, then answer with a body of this many bytes, streamed (never
     /// held in memory) and announced in `Content-Length`, or sent chunked without
     /// announcing its length.
@@ -199,6 +202,7 @@ impl Fault {
             | Self::MalformedJson
             | Self::TruncatedBody
             | Self::WrongContentType
+            | Self::UnexpectedJson
             | Self::OversizedBody { .. } => Stage::After,
         }
     }
@@ -341,6 +345,9 @@ fn json_bytes(value: &Value) -> Vec<u8> {
 
 /// The JSON cut short: everything but its last byte, so an object or array loses its
 /// closing bracket. An empty body becomes a lone `{`.
+/// The body of [`Fault::UnexpectedJson`]: valid JSON, and no HubSpot answer's shape.
+pub const UNEXPECTED_JSON: &str = r#"{"unexpected":true}"#;
+
 pub(crate) fn malformed(body: &[u8]) -> Vec<u8> {
     match body.split_last() {
         Some((_, rest)) if !rest.is_empty() => rest.to_vec(),

@@ -70,7 +70,7 @@ mod validation;
 
 pub use auth::{TokenGrant, all_scopes};
 pub use config::{DEFAULT_PORTAL_ID, DEFAULT_TOKEN, MockConfig};
-pub use faults::{Fault, FaultRule, RateLimitPolicy, RateLimitStyle};
+pub use faults::{Fault, FaultRule, RateLimitPolicy, RateLimitStyle, UNEXPECTED_JSON};
 pub use recording::RecordedRequest;
 pub use seed_error::MockError;
 pub use server::MockServer;

@@ -382,7 +382,11 @@ async fn spoil(fault: Fault, response: Response<Bytes>) -> Result<Response<MockB
     let (mut parts, mut body) = response.into_parts();
     let needs_body = matches!(
         fault,
-        Fault::MalformedJson | Fault::WrongContentType | Fault::TruncatedBody | Fault::OversizedBody { .. }
+        Fault::MalformedJson
+            | Fault::WrongContentType
+            | Fault::TruncatedBody
+            | Fault::UnexpectedJson
+            | Fault::OversizedBody { .. }
     );
     if needs_body && body.is_empty() {
         // A 204 has nothing to spoil; answer as if it had a body.
@@ -399,6 +403,7 @@ async fn spoil(fault: Fault, response: Response<Bytes>) -> Result<Response<MockB
             MockBody::whole(body)
         }
         Fault::MalformedJson => MockBody::whole(faults::malformed(&body)),
+        Fault::UnexpectedJson => MockBody::whole(Bytes::from_static(faults::UNEXPECTED_JSON.as_bytes())),
         Fault::WrongContentType => {
             parts
                 .headers

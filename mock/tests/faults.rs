@@ -281,6 +281,16 @@ fn faults_wrong_content_type_labels_the_json_as_text() {
 }
 
 #[test]
+fn faults_unexpected_json_answers_a_handled_request_with_another_shape() {
+    let (server, client) = start(vec![FaultRule::new(Fault::UnexpectedJson)]);
+    let reply = client.post(CONTACTS, &create_body());
+    assert_eq!(reply.status, 201);
+    assert_eq!(reply.header("content-type"), Some("application/json;charset=utf-8"));
+    assert_eq!(reply.json(), json!({"unexpected": true}));
+    assert_eq!(server.record_count("contacts", true), 1, "the create was handled");
+}
+
+#[test]
 fn faults_oversized_body_is_streamed_announced_or_chunked() {
     const BYTES: u64 = 33 * 1024 * 1024;
     for chunked in [false, true] {
