@@ -7,30 +7,27 @@ use crate::error::{Error, RateLimitPolicy, TransportFailure};
 use crate::http::Repeatable;
 use crate::transport::{Delivery, SendError};
 
-/// The retry policy.
-///
-/// Rules, in order:
-/// 1. Never more than [`max_attempts`](Self::max_attempts) requests, and
-///    never a wait that would end after the action's
-///    [`deadline`](Self::deadline): then the last error is returned.
-/// 2. **429**: HubSpot did not process the request, so every request is
-///    retried, creates included. The wait is `Retry-After` when present,
-///    otherwise the limit's window (`X-HubSpot-RateLimit-Interval-Milliseconds`,
-///    10 s for the ten-secondly burst limit, 1 s for the search "secondly"
-///    limit), plus up to 10 % jitter. A **daily** 429 is not retried: the
-///    quota resets at midnight in the account's time zone.
-/// 3. **5xx and 423**: retried only for requests that are safe to repeat
-///    (reads, updates, archives, searches; see [`Repeatable`]), with
-///    exponential backoff and full jitter (`base_delay × 2^n`, at most
-///    `max_delay`); 423 (a locked record) waits at least 2 s.
-/// 4. **Transport failures**: requests that are safe to repeat are retried
-///    like 5xx; a create only when the request certainly never left
-///    ([`Delivery::NotSent`]), so a record is never created twice. A host
-///    denial and a response over the size cap are never retried: the same
-///    request would meet the same answer.
-/// 5. A **malformed** success body is retried only for requests that are
-///    safe to repeat: for a create it means HubSpot did create the record.
-/// 6. Every other answer (4xx) is final.
+/// The retry rules, in order, as markdown: one item per rule. The policy
+/// below implements them; documents that explain it quote them from here.
+pub const RULES: &[&str] = &[
+    "Never more than `max_attempts` requests, and never a wait that would end after the action's `deadline`: \
+     then the last error is returned.",
+    "**429**: HubSpot did not process the request, so every request is retried, creates included. The wait is \
+     `Retry-After` when present, otherwise the limit's window (`X-HubSpot-RateLimit-Interval-Milliseconds`, 10 s \
+     for the ten-secondly burst limit, 1 s for the search \"secondly\" limit), plus up to 10 % jitter. A **daily** \
+     429 is not retried: the quota resets at midnight in the account's time zone.",
+    "**5xx and 423**: retried only for requests that are safe to repeat (reads, updates, archives, searches; see \
+     `Repeatable`), with exponential backoff and full jitter (`base_delay × 2^n`, at most `max_delay`); 423 (a \
+     locked record) waits at least 2 s.",
+    "**Transport failures**: requests that are safe to repeat are retried like 5xx; a create only when the request \
+     certainly never left (`Delivery::NotSent`), so a record is never created twice. A host denial and a response \
+     over the size cap are never retried: the same request would meet the same answer.",
+    "A **malformed** success body is retried only for requests that are safe to repeat: for a create it means \
+     HubSpot did create the record.",
+    "Every other answer (4xx) is final.",
+];
+
+/// The retry policy: it follows [`RULES`], with the limits below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Most requests per call, the first included.
@@ -299,6 +296,20 @@ mod tests {
             POLICY.next_delay(Failure::Response(&late), Repeatable::Yes, 1, Duration::from_secs(25), 0),
             None
         );
+    }
+
+    #[test]
+    fn the_rules_cover_every_kind_of_failure() {
+        assert_eq!(RULES.len(), 6);
+        let mentions = |needle: &str| RULES.iter().any(|rule| rule.contains(needle));
+        for needle in ["429", "daily", "5xx and 423", "Transport failures", "malformed"] {
+            assert!(mentions(needle), "no rule mentions {needle}");
+        }
+        // Plain markdown: no rustdoc links, no numbering of their own.
+        for rule in RULES {
+            assert!(!rule.contains("](") && !rule.contains("[`"), "{rule}");
+            assert!(!rule.starts_with(|c: char| c.is_ascii_digit()), "{rule}");
+        }
     }
 
     #[test]
