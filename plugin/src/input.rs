@@ -9,9 +9,7 @@ use crate::request::{
     Action, ActionRequest, ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest,
     PipelinesRequest, PropertiesRequest, ReadRequest, StageRequest, UpdateRequest, shorten,
 };
-use crate::search::{
-    Filter, FilterOperator, Operand, SearchRequest, Sort, SortDirection, operator_info, operator_names,
-};
+use crate::search::{Arity, Filter, Operand, Operator, SearchRequest, Sort, SortDirection, operator_names};
 
 /// The members each action's input may have, required ones first.
 pub fn input_fields(action: Action) -> &'static [&'static str] {
@@ -475,7 +473,7 @@ fn filter(value: &Value, path: &JsonPath) -> Result<Filter, Error> {
     filter.deny_unknown(FILTER_FIELDS)?;
     let property_name = filter.required_str("propertyName")?;
     let operator_name = filter.required_str("operator")?;
-    let info = operator_info(&operator_name).ok_or_else(|| {
+    let operator = Operator::from_name(&operator_name).ok_or_else(|| {
         Error::invalid(
             &filter.path("operator"),
             format!(
@@ -521,7 +519,7 @@ fn filter(value: &Value, path: &JsonPath) -> Result<Filter, Error> {
             ));
         }
     };
-    let name = info.name;
+    let name = operator.name();
     let unexpected =
         |key: &str, instead: &str| Error::invalid(&filter.path(key), format!("{name} does not take `{key}`{instead}"));
     let missing = |key: &str, example: &str| {
@@ -530,37 +528,37 @@ fn filter(value: &Value, path: &JsonPath) -> Result<Filter, Error> {
             format!("{name} needs `{key}`, for example {example}"),
         )
     };
-    match info.operand {
-        Operand::Value => {
+    let operand = match operator.arity() {
+        Arity::Value => {
             if values.is_some() {
                 return Err(unexpected("values", "; to match any of several values use IN"));
             }
             if high_value.is_some() {
                 return Err(unexpected("highValue", "; for a range use BETWEEN"));
             }
-            let value = value.ok_or_else(|| missing("value", "\"value\": \"lead\""))?;
-            FilterOperator::from_parts(name, value, String::new(), Vec::new())
+            Operand::Value(value.ok_or_else(|| missing("value", "\"value\": \"lead\""))?)
         }
-        Operand::Range => {
+        Arity::Range => {
             if values.is_some() {
                 return Err(unexpected("values", ""));
             }
             let low = value.ok_or_else(|| missing("value", "\"value\": \"10000\" (the low bound)"))?;
             let high = high_value.ok_or_else(|| missing("highValue", "\"highValue\": \"100000\" (the high bound)"))?;
-            FilterOperator::from_parts(name, low, high, Vec::new())
+            Operand::Range { low, high }
         }
-        Operand::Values => {
+        Arity::Values => {
             if value.is_some() {
                 return Err(unexpected("value", "; list the values in `values`"));
             }
             if high_value.is_some() {
                 return Err(unexpected("highValue", ""));
             }
-            let values = values
-                .ok_or_else(|| missing("values", "\"values\": [\"appointmentscheduled\", \"qualifiedtobuy\"]"))?;
-            FilterOperator::from_parts(name, String::new(), String::new(), values)
+            Operand::Values(
+                values
+                    .ok_or_else(|| missing("values", "\"values\": [\"appointmentscheduled\", \"qualifiedtobuy\"]"))?,
+            )
         }
-        Operand::Nothing => {
+        Arity::Nothing => {
             for (key, present) in [
                 ("value", value.is_some()),
                 ("highValue", high_value.is_some()),
@@ -570,14 +568,14 @@ fn filter(value: &Value, path: &JsonPath) -> Result<Filter, Error> {
                     return Err(unexpected(key, ""));
                 }
             }
-            FilterOperator::from_parts(name, String::new(), String::new(), Vec::new())
+            Operand::None
         }
-    }
-    .map(|operator| Filter {
+    };
+    Ok(Filter {
         property_name,
         operator,
+        operand,
     })
-    .ok_or_else(|| Error::invalid(&filter.path("operator"), "unknown operator"))
 }
 
 fn sort(value: &Value, path: &JsonPath) -> Result<Sort, Error> {

@@ -15,7 +15,7 @@ use crate::limits::{
     MAX_FILTERS_TOTAL, MAX_ID_CHARS, MAX_NAME_CHARS, MAX_NAME_LIST, MAX_PROPERTIES, MAX_PROPERTY_VALUE_CHARS,
     MAX_QUERY_CHARS, MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS, MAX_SORTS, MIN_SEARCH_LIMIT,
 };
-use crate::search::SearchRequest;
+use crate::search::{Arity, Operand, SearchRequest};
 
 /// The connector's actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -621,25 +621,37 @@ fn check_search(request: &SearchRequest, path: &JsonPath) -> Result<(), Error> {
         for (index, filter) in filters.iter().enumerate() {
             let filter_path = filters_path.index(index);
             check_name(&filter.property_name, &filter_path.key("propertyName"))?;
-            for (key, operand) in filter.operator.scalar_operands() {
-                check_operand(operand, &filter_path.key(key))?;
+            let operator = filter.operator;
+            if filter.operand.arity() != operator.arity() {
+                return Err(Error::invalid(
+                    &filter_path.key("operator"),
+                    format!("{} takes {}", operator.name(), takes(operator.arity())),
+                ));
             }
-            if let Some(values) = filter.operator.values() {
-                let values_path = filter_path.key("values");
-                if values.is_empty() {
-                    return Err(Error::invalid(
-                        &values_path,
-                        format!("{} needs at least one value", filter.operator.name()),
-                    ));
+            match &filter.operand {
+                Operand::None => {}
+                Operand::Value(value) => check_operand(value, &filter_path.key("value"))?,
+                Operand::Range { low, high } => {
+                    check_operand(low, &filter_path.key("value"))?;
+                    check_operand(high, &filter_path.key("highValue"))?;
                 }
-                if values.len() > MAX_FILTER_VALUES {
-                    return Err(Error::invalid(
-                        &values_path,
-                        format!("at most {MAX_FILTER_VALUES} values"),
-                    ));
-                }
-                for (value_index, value) in values.iter().enumerate() {
-                    check_operand(value, &values_path.index(value_index))?;
+                Operand::Values(values) => {
+                    let values_path = filter_path.key("values");
+                    if values.is_empty() {
+                        return Err(Error::invalid(
+                            &values_path,
+                            format!("{} needs at least one value", operator.name()),
+                        ));
+                    }
+                    if values.len() > MAX_FILTER_VALUES {
+                        return Err(Error::invalid(
+                            &values_path,
+                            format!("at most {MAX_FILTER_VALUES} values"),
+                        ));
+                    }
+                    for (value_index, value) in values.iter().enumerate() {
+                        check_operand(value, &values_path.index(value_index))?;
+                    }
                 }
             }
         }
@@ -695,6 +707,16 @@ fn check_search(request: &SearchRequest, path: &JsonPath) -> Result<(), Error> {
     Ok(())
 }
 
+/// What an operator of `arity` takes, for messages.
+fn takes(arity: Arity) -> &'static str {
+    match arity {
+        Arity::Value => "one value",
+        Arity::Range => "a low and a high bound",
+        Arity::Values => "a list of values",
+        Arity::Nothing => "no operand",
+    }
+}
+
 fn check_operand(value: &str, path: &JsonPath) -> Result<(), Error> {
     if value.chars().count() > MAX_PROPERTY_VALUE_CHARS {
         return Err(Error::invalid(
@@ -719,7 +741,7 @@ pub fn shorten(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::{Filter, FilterOperator};
+    use crate::search::{Filter, Operator};
 
     fn http(request: ActionRequest) -> HttpRequest {
         request.to_http().unwrap().unwrap()
@@ -819,7 +841,8 @@ mod tests {
     fn search_limits_are_checked_before_sending() {
         let filter = Filter {
             property_name: "email".into(),
-            operator: FilterOperator::HasProperty,
+            operator: Operator::HasProperty,
+            operand: Operand::None,
         };
         let too_many_groups = SearchRequest {
             object_type: "contacts".into(),
@@ -883,6 +906,22 @@ mod tests {
             };
             assert_eq!(ActionRequest::Search(search).to_http().is_ok(), accepted, "{after}");
         }
+    }
+
+    #[test]
+    fn an_operand_that_does_not_fit_its_operator_is_refused() {
+        let request = SearchRequest {
+            object_type: "deals".into(),
+            filter_groups: vec![vec![Filter {
+                property_name: "dealstage".into(),
+                operator: Operator::Eq,
+                operand: Operand::Values(vec!["a".into()]),
+            }]],
+            ..SearchRequest::default()
+        };
+        let (path, message) = problem(ActionRequest::Search(request));
+        assert_eq!(path, "searchObj.filterGroups[0].filters[0].operator");
+        assert_eq!(message, "EQ takes one value");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::limits::{
     MAX_SEARCH_RESULTS, MAX_SORTS, MIN_SEARCH_LIMIT,
 };
 use crate::request::{Action, AssociationCategory};
-use crate::search::{OPERATORS, Operand, SortDirection};
+use crate::search::{Arity, OPERATORS, SortDirection};
 
 /// The pattern of a HubSpot internal name, as `request::check_name` checks it.
 pub const NAME_PATTERN: &str = "^[A-Za-z_][A-Za-z0-9_-]*$";
@@ -350,10 +350,10 @@ fn offsets_from_max_results() -> String {
 }
 
 fn filter() -> Value {
-    let with = |operand: Operand| -> Vec<&str> {
+    let with = |arity: Arity| -> Vec<&str> {
         OPERATORS
             .iter()
-            .filter(|op| op.operand == operand)
+            .filter(|op| op.arity == arity)
             .map(|op| op.name)
             .collect()
     };
@@ -379,28 +379,28 @@ fn filter() -> Value {
         },
         "allOf": [
             {
-                "if": { "properties": { "operator": { "enum": with(Operand::Value) } } },
+                "if": { "properties": { "operator": { "enum": with(Arity::Value) } } },
                 "then": {
                     "required": ["value"],
                     "properties": { "value": scalar_value, "highValue": absent, "values": absent },
                 },
             },
             {
-                "if": { "properties": { "operator": { "enum": with(Operand::Range) } } },
+                "if": { "properties": { "operator": { "enum": with(Arity::Range) } } },
                 "then": {
                     "required": ["value", "highValue"],
                     "properties": { "value": scalar_value, "highValue": scalar_value, "values": absent },
                 },
             },
             {
-                "if": { "properties": { "operator": { "enum": with(Operand::Values) } } },
+                "if": { "properties": { "operator": { "enum": with(Arity::Values) } } },
                 "then": {
                     "required": ["values"],
                     "properties": { "value": absent, "highValue": absent, "values": values },
                 },
             },
             {
-                "if": { "properties": { "operator": { "enum": with(Operand::Nothing) } } },
+                "if": { "properties": { "operator": { "enum": with(Arity::Nothing) } } },
                 "then": { "properties": { "value": absent, "highValue": absent, "values": absent } },
             },
         ],

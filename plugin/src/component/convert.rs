@@ -9,7 +9,7 @@ use crate::output::{CrmRecord, Pipeline, PipelineStage, PropertyDefinition, Sear
 use crate::request::{
     ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest, ReadRequest, UpdateRequest,
 };
-use crate::search::{Filter, FilterOperator, SearchRequest, Sort, SortDirection};
+use crate::search::{Filter, Operand, Operator, SearchRequest, Sort, SortDirection};
 
 pub fn connection(conn: &wit::Connection) -> Connection {
     Connection {
@@ -91,9 +91,13 @@ pub fn search(request: crm::SearchRequest) -> SearchRequest {
                 group
                     .filters
                     .into_iter()
-                    .map(|f| Filter {
-                        property_name: f.property_name,
-                        operator: operator(f.operator),
+                    .map(|f| {
+                        let (operator, operand) = operator(f.operator);
+                        Filter {
+                            property_name: f.property_name,
+                            operator,
+                            operand,
+                        }
                     })
                     .collect()
             })
@@ -116,25 +120,30 @@ pub fn search(request: crm::SearchRequest) -> SearchRequest {
     }
 }
 
-fn operator(operator: crm::FilterOperator) -> FilterOperator {
+/// The WIT variant carries operator and operand together; the table in
+/// `search` knows everything else about the operator.
+fn operator(operator: crm::FilterOperator) -> (Operator, Operand) {
     use crm::FilterOperator as W;
     match operator {
-        W::Eq(v) => FilterOperator::Eq(v),
-        W::Neq(v) => FilterOperator::Neq(v),
-        W::Lt(v) => FilterOperator::Lt(v),
-        W::Lte(v) => FilterOperator::Lte(v),
-        W::Gt(v) => FilterOperator::Gt(v),
-        W::Gte(v) => FilterOperator::Gte(v),
-        W::Between(range) => FilterOperator::Between {
-            low: range.low,
-            high: range.high,
-        },
-        W::In(values) => FilterOperator::In(values),
-        W::NotIn(values) => FilterOperator::NotIn(values),
-        W::HasProperty => FilterOperator::HasProperty,
-        W::NotHasProperty => FilterOperator::NotHasProperty,
-        W::ContainsToken(v) => FilterOperator::ContainsToken(v),
-        W::NotContainsToken(v) => FilterOperator::NotContainsToken(v),
+        W::Eq(v) => (Operator::Eq, Operand::Value(v)),
+        W::Neq(v) => (Operator::Neq, Operand::Value(v)),
+        W::Lt(v) => (Operator::Lt, Operand::Value(v)),
+        W::Lte(v) => (Operator::Lte, Operand::Value(v)),
+        W::Gt(v) => (Operator::Gt, Operand::Value(v)),
+        W::Gte(v) => (Operator::Gte, Operand::Value(v)),
+        W::Between(range) => (
+            Operator::Between,
+            Operand::Range {
+                low: range.low,
+                high: range.high,
+            },
+        ),
+        W::In(values) => (Operator::In, Operand::Values(values)),
+        W::NotIn(values) => (Operator::NotIn, Operand::Values(values)),
+        W::HasProperty => (Operator::HasProperty, Operand::None),
+        W::NotHasProperty => (Operator::NotHasProperty, Operand::None),
+        W::ContainsToken(v) => (Operator::ContainsToken, Operand::Value(v)),
+        W::NotContainsToken(v) => (Operator::NotContainsToken, Operand::Value(v)),
     }
 }
 
