@@ -12,7 +12,8 @@ use hubspot_connector::http::{HttpRequest, HttpResponse, Method, Repeatable};
 use hubspot_connector::limits::{
     MAX_FILTER_GROUPS, MAX_FILTERS_PER_GROUP, MAX_FILTERS_TOTAL, MAX_SEARCH_LIMIT, MIN_SEARCH_LIMIT,
 };
-use hubspot_connector::request::{Action, ActionRequest};
+use hubspot_connector::action::{ACTIONS, Action};
+use hubspot_connector::request::ActionRequest;
 use hubspot_connector::transport::{Delivery, SendError};
 use serde_json::{Map, Value};
 
@@ -20,10 +21,10 @@ use serde_json::{Map, Value};
 pub const PATH_PREFIXES: [&str; 3] = ["/crm/v3/objects/", "/crm/v3/pipelines/", "/crm/v3/properties/"];
 
 /// The action a fuzz input's first byte selects: `'0'`..`'8'` pick the
-/// actions in [`Action::ALL`] order, so seed files stay readable text; every
+/// actions in [`ACTIONS`] order, so seed files stay readable text; every
 /// other byte maps onto the list too.
 pub fn action_from_byte(byte: u8) -> Action {
-    Action::ALL[usize::from(byte.wrapping_sub(b'0')) % Action::ALL.len()]
+    ACTIONS[usize::from(byte.wrapping_sub(b'0')) % ACTIONS.len()].action
 }
 
 fn is_unreserved(byte: u8) -> bool {

@@ -11,6 +11,7 @@
 //! request; [`client`] sends it through a [`transport::Transport`] under the
 //! [`retry`] policy; [`response`] maps the answer; [`tool`] ties it together.
 
+pub mod action;
 pub mod catalog;
 pub mod client;
 pub mod connection;
@@ -19,6 +20,7 @@ pub mod entity;
 pub mod error;
 pub mod http;
 pub mod input;
+pub mod input_path;
 pub mod limits;
 pub mod output;
 pub mod request;

@@ -3,12 +3,13 @@
 
 use serde_json::json;
 
+use crate::action::Action;
 use crate::client::Client;
 use crate::connection::Connection;
 use crate::connection_test::{ConnectionReport, test_connection};
 use crate::error::Error;
 use crate::input;
-use crate::request::{Action, ActionRequest};
+use crate::request::ActionRequest;
 use crate::retry::RetryPolicy;
 use crate::transport::Transport;
 

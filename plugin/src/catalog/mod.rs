@@ -6,8 +6,8 @@ mod schema;
 
 use serde_json::{Value, json};
 
+use crate::action::Action;
 use crate::limits::{MAX_FILTERS_TOTAL, MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS};
-use crate::request::Action;
 
 pub use schema::{CUSTOM_OBJECT_PATTERN, NAME_PATTERN, input_schema};
 
@@ -113,8 +113,7 @@ fn entry(action: Action) -> Entry {
 /// The whole catalog.
 pub fn describe() -> Value {
     let examples: Vec<Value> = serde_json::from_str(EXAMPLES).unwrap_or_default();
-    let actions: Vec<Value> = Action::ALL
-        .into_iter()
+    let actions: Vec<Value> = Action::all()
         .map(|action| {
             let Entry {
                 title,
@@ -160,8 +159,8 @@ mod tests {
     fn every_action_is_described_with_a_schema() {
         let catalog = describe();
         let actions = catalog["actions"].as_array().unwrap();
-        assert_eq!(actions.len(), Action::ALL.len());
-        for (entry, action) in actions.iter().zip(Action::ALL) {
+        assert_eq!(actions.len(), crate::action::ACTIONS.len());
+        for (entry, action) in actions.iter().zip(Action::all()) {
             assert_eq!(entry["name"], action.name());
             assert_eq!(
                 entry["inputSchema"]["$schema"],

@@ -5,6 +5,7 @@ use super::bindings::exports::connector::hubspot::types as wit;
 use crate::connection::Connection;
 use crate::connection_test::{Access, ConnectionReport, ScopeSource};
 use crate::error::{self, Error, RateLimitPolicy, TransportFailure};
+use crate::input_path::Vocabulary;
 use crate::output::{CrmRecord, Pipeline, PipelineStage, PropertyDefinition, SearchPage};
 use crate::request::{
     ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest, ReadRequest, UpdateRequest,
@@ -300,10 +301,12 @@ fn api_error(detail: error::ApiError) -> wit::ApiError {
     }
 }
 
-pub fn error(error: Error) -> wit::Error {
+/// The WIT error, with an input problem's path in `vocabulary`: the one of
+/// the interface the caller used.
+pub fn error(error: Error, vocabulary: Vocabulary) -> wit::Error {
     match error {
         Error::InvalidInput(problem) => wit::Error::InvalidInput(wit::InputProblem {
-            path: problem.path.as_str().to_owned(),
+            path: problem.path_in(vocabulary),
             message: problem.message,
         }),
         Error::Unauthorized(detail) => wit::Error::Unauthorized(api_error(*detail)),

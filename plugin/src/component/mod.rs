@@ -8,7 +8,9 @@ use bindings::exports::connector::hubspot::crm::{self, Guest as Crm};
 use bindings::exports::connector::hubspot::tool::Guest as Tool;
 use bindings::exports::connector::hubspot::types::{Connection, Error};
 
+use crate::action::Action;
 use crate::catalog;
+use crate::input_path::Vocabulary;
 use crate::output::{self, CrmRecord, Pipeline, PipelineStage, PropertyDefinition, Results, SearchPage};
 use crate::request::{ActionRequest, PipelinesRequest, PropertiesRequest, StageRequest};
 use crate::tool::{self, Output};
@@ -50,7 +52,8 @@ fn run_json(conn: &Connection, request: &ActionRequest) -> Result<String, crate:
 
 impl Tool for Component {
     fn invoke(conn: Connection, action: String, input_json: String) -> Result<String, Error> {
-        tool::invoke(&mut WasiTransport, &convert::connection(&conn), &action, &input_json).map_err(convert::error)
+        tool::invoke(&mut WasiTransport, &convert::connection(&conn), &action, &input_json)
+            .map_err(|error| convert::error(error, Vocabulary::Json))
     }
 
     fn describe() -> String {
@@ -61,33 +64,35 @@ impl Tool for Component {
 impl Crm for Component {
     fn create(conn: Connection, request: crm::CreateRequest) -> Result<crm::CrmRecord, Error> {
         let body = run_json(&conn, &ActionRequest::Create(convert::create(request)));
-        typed::<CrmRecord, _>(body, convert::record)
+        typed::<CrmRecord, _>(Action::Create, body, convert::record)
     }
 
     fn read(conn: Connection, request: crm::ReadRequest) -> Result<crm::CrmRecord, Error> {
         let body = run_json(&conn, &ActionRequest::Read(convert::read(request)));
-        typed::<CrmRecord, _>(body, convert::record)
+        typed::<CrmRecord, _>(Action::Read, body, convert::record)
     }
 
     fn update(conn: Connection, request: crm::UpdateRequest) -> Result<crm::CrmRecord, Error> {
         let body = run_json(&conn, &ActionRequest::Update(convert::update(request)));
-        typed::<CrmRecord, _>(body, convert::record)
+        typed::<CrmRecord, _>(Action::Update, body, convert::record)
     }
 
     fn archive(conn: Connection, request: crm::ArchiveRequest) -> Result<(), Error> {
         run(&conn, &ActionRequest::Archive(convert::archive(request)))
             .map(|_| ())
-            .map_err(convert::error)
+            .map_err(|error| convert::error(error, Vocabulary::Wit(Action::Archive)))
     }
 
     fn search(conn: Connection, request: crm::SearchRequest) -> Result<crm::SearchPage, Error> {
         let body = run_json(&conn, &ActionRequest::Search(convert::search(request)));
-        typed::<SearchPage, _>(body, convert::search_page)
+        typed::<SearchPage, _>(Action::Search, body, convert::search_page)
     }
 
     fn get_pipelines(conn: Connection, object_type: String) -> Result<Vec<crm::Pipeline>, Error> {
         let body = run_json(&conn, &ActionRequest::GetPipelines(PipelinesRequest { object_type }));
-        typed::<Results<Pipeline>, _>(body, |list| list.results.into_iter().map(convert::pipeline).collect())
+        typed::<Results<Pipeline>, _>(Action::GetPipelines, body, |list| {
+            list.results.into_iter().map(convert::pipeline).collect()
+        })
     }
 
     fn get_pipeline_stage(
@@ -102,7 +107,7 @@ impl Crm for Component {
             stage_id,
         };
         let body = run_json(&conn, &ActionRequest::GetPipelineStage(request));
-        typed::<PipelineStage, _>(body, convert::stage)
+        typed::<PipelineStage, _>(Action::GetPipelineStage, body, convert::stage)
     }
 
     fn get_properties(
@@ -114,22 +119,29 @@ impl Crm for Component {
             &conn,
             &ActionRequest::GetProperties(PropertiesRequest { object_type, archived }),
         );
-        typed::<Results<PropertyDefinition>, _>(body, |list| list.results.into_iter().map(convert::property).collect())
+        typed::<Results<PropertyDefinition>, _>(Action::GetProperties, body, |list| {
+            list.results.into_iter().map(convert::property).collect()
+        })
     }
 
     fn test_connection(conn: Connection) -> Result<crm::ConnectionReport, Error> {
         tool::check_connection(&mut WasiTransport, &convert::connection(&conn))
             .map(convert::report)
-            .map_err(convert::error)
+            .map_err(|error| convert::error(error, Vocabulary::Wit(Action::TestConnection)))
     }
 }
 
-/// Decodes HubSpot's JSON into `T` and converts it to the WIT type.
-fn typed<T, W>(body: Result<String, crate::error::Error>, into_wit: impl FnOnce(T) -> W) -> Result<W, Error>
+/// Decodes HubSpot's JSON into `T` and converts it to the WIT type; input
+/// problems name `action`'s WIT fields.
+fn typed<T, W>(
+    action: Action,
+    body: Result<String, crate::error::Error>,
+    into_wit: impl FnOnce(T) -> W,
+) -> Result<W, Error>
 where
     T: serde::de::DeserializeOwned,
 {
     body.and_then(|body| output::parse::<T>(&body))
         .map(into_wit)
-        .map_err(convert::error)
+        .map_err(|error| convert::error(error, Vocabulary::Wit(action)))
 }
