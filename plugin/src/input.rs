@@ -9,9 +9,10 @@ use crate::input_path::{Field, InputPath, PropertyPart};
 use crate::limits::{MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_SEARCH_LIMIT, MIN_SEARCH_LIMIT};
 use crate::request::{
     ActionRequest, ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest,
-    PipelinesRequest, PropertiesRequest, ReadRequest, StageRequest, UpdateRequest, shorten,
+    PipelinesRequest, PropertiesRequest, ReadRequest, StageRequest, UpdateRequest,
 };
 use crate::search::{Arity, Filter, Operand, Operator, SearchRequest, Sort, SortDirection, operator_names};
+use crate::validate::shorten;
 
 /// The members of `searchObj`.
 pub const SEARCH_FIELDS: &[Field] = &[

@@ -23,12 +23,14 @@ pub mod input;
 pub mod input_path;
 pub mod limits;
 pub mod output;
+pub mod plan;
 pub mod request;
 pub mod response;
 pub mod retry;
 pub mod search;
 pub mod tool;
 pub mod transport;
+pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
 mod component;

@@ -1,7 +1,5 @@
-//! The search request: filter groups, operators and sorts, the table of
-//! operators every other part reads, and the HubSpot body it becomes.
-
-use serde_json::{Map, Value, json};
+//! The search request: filter groups, operators and sorts, and the table of
+//! operators every other part reads.
 
 /// What a search operator takes besides the property name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -283,63 +281,6 @@ pub struct SearchRequest {
     pub after: Option<String>,
 }
 
-impl SearchRequest {
-    /// The JSON body HubSpot expects. Sorts always go as objects: HubSpot
-    /// honours those, while its handling of bare strings is undocumented.
-    pub fn body(&self) -> Value {
-        let mut body = Map::new();
-        if !self.filter_groups.is_empty() {
-            let groups: Vec<Value> = self
-                .filter_groups
-                .iter()
-                .map(|filters| json!({ "filters": filters.iter().map(filter_json).collect::<Vec<_>>() }))
-                .collect();
-            body.insert("filterGroups".into(), Value::Array(groups));
-        }
-        if !self.sorts.is_empty() {
-            let sorts: Vec<Value> = self
-                .sorts
-                .iter()
-                .map(|sort| json!({ "propertyName": sort.property_name, "direction": sort.direction.name() }))
-                .collect();
-            body.insert("sorts".into(), Value::Array(sorts));
-        }
-        if let Some(query) = &self.query {
-            body.insert("query".into(), Value::from(query.as_str()));
-        }
-        if !self.properties.is_empty() {
-            body.insert("properties".into(), json!(self.properties));
-        }
-        if let Some(limit) = self.limit {
-            body.insert("limit".into(), Value::from(limit));
-        }
-        if let Some(after) = &self.after {
-            body.insert("after".into(), Value::from(after.as_str()));
-        }
-        Value::Object(body)
-    }
-}
-
-fn filter_json(filter: &Filter) -> Value {
-    let mut object = Map::new();
-    object.insert("propertyName".into(), Value::from(filter.property_name.as_str()));
-    object.insert("operator".into(), Value::from(filter.operator.name()));
-    match &filter.operand {
-        Operand::None => {}
-        Operand::Value(value) => {
-            object.insert("value".into(), Value::from(value.as_str()));
-        }
-        Operand::Range { low, high } => {
-            object.insert("value".into(), Value::from(low.as_str()));
-            object.insert("highValue".into(), Value::from(high.as_str()));
-        }
-        Operand::Values(values) => {
-            object.insert("values".into(), json!(values));
-        }
-    }
-    Value::Object(object)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,65 +310,5 @@ mod tests {
             assert_eq!(Operator::from_name(operator.name()), Some(operator));
         }
         assert_eq!(Operator::from_name("LIKE"), None);
-    }
-
-    #[test]
-    fn between_sends_value_and_high_value() {
-        let request = SearchRequest {
-            object_type: "deals".into(),
-            filter_groups: vec![vec![Filter {
-                property_name: "amount".into(),
-                operator: Operator::Between,
-                operand: Operand::Range {
-                    low: "10000".into(),
-                    high: "100000".into(),
-                },
-            }]],
-            sorts: vec![Sort {
-                property_name: "amount".into(),
-                direction: SortDirection::Ascending,
-            }],
-            limit: Some(25),
-            after: Some("0".into()),
-            ..SearchRequest::default()
-        };
-        assert_eq!(
-            request.body(),
-            json!({
-                "filterGroups": [{"filters": [{"propertyName": "amount", "operator": "BETWEEN", "value": "10000", "highValue": "100000"}]}],
-                "sorts": [{"propertyName": "amount", "direction": "ASCENDING"}],
-                "limit": 25,
-                "after": "0"
-            })
-        );
-    }
-
-    #[test]
-    fn an_empty_search_sends_an_empty_object() {
-        assert_eq!(SearchRequest::default().body(), json!({}));
-    }
-
-    #[test]
-    fn in_sends_values_and_has_property_sends_no_operand() {
-        let filters = [
-            Filter {
-                property_name: "dealstage".into(),
-                operator: Operator::In,
-                operand: Operand::Values(vec!["a".into(), "b".into()]),
-            },
-            Filter {
-                property_name: "email".into(),
-                operator: Operator::HasProperty,
-                operand: Operand::None,
-            },
-        ];
-        assert_eq!(
-            filter_json(&filters[0]),
-            json!({"propertyName": "dealstage", "operator": "IN", "values": ["a", "b"]})
-        );
-        assert_eq!(
-            filter_json(&filters[1]),
-            json!({"propertyName": "email", "operator": "HAS_PROPERTY"})
-        );
     }
 }

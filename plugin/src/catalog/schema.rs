@@ -13,12 +13,12 @@ use crate::limits::{
 use crate::request::AssociationCategory;
 use crate::search::{Arity, OPERATORS, SortDirection};
 
-/// The pattern of a HubSpot internal name, as `request::check_name` checks it.
+/// The pattern of a HubSpot internal name, as `validate::check_name` checks it.
 pub const NAME_PATTERN: &str = "^[A-Za-z_][A-Za-z0-9_-]*$";
 /// The pattern of a custom object type id.
 pub const CUSTOM_OBJECT_PATTERN: &str = "^2-[0-9]{1,18}$";
 /// Text without control characters (Unicode `Cc`, what `char::is_control`
-/// matches), as `request::check_identifier` requires of ids.
+/// matches), as `validate::check_identifier` requires of ids.
 pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
 
 /// The input schema of `action`.
