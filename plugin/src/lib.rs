@@ -12,6 +12,7 @@
 //! [`retry`] policy; [`response`] maps the answer; [`tool`] ties it together.
 
 pub mod action;
+pub mod answer;
 pub mod catalog;
 pub mod client;
 pub mod connection;
@@ -22,7 +23,6 @@ pub mod http;
 pub mod input;
 pub mod input_path;
 pub mod limits;
-pub mod output;
 pub mod plan;
 pub mod request;
 pub mod response;

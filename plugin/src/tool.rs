@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use crate::action::Action;
+use crate::answer::Json;
 use crate::client::Client;
 use crate::connection::Connection;
 use crate::connection_test::{ConnectionReport, test_connection};
@@ -46,12 +47,12 @@ pub fn run<T: Transport>(transport: &mut T, connection: &Connection, request: &A
     match (request, http) {
         (ActionRequest::TestConnection, _) => test_connection(&mut client).map(Output::Report),
         (ActionRequest::Archive(archive), Some(http)) => {
-            client.send(&http)?;
+            client.send::<()>(&http)?;
             Ok(Output::Archived {
                 id: archive.record_id.clone(),
             })
         }
-        (_, Some(http)) => client.send(&http).map(|success| Output::HubSpot(success.body)),
+        (_, Some(http)) => client.send(&http).map(|Json(body)| Output::HubSpot(body)),
         (_, None) => Ok(Output::HubSpot(String::new())),
     }
 }

@@ -2,11 +2,11 @@
 
 use super::bindings::exports::connector::hubspot::crm;
 use super::bindings::exports::connector::hubspot::types as wit;
+use crate::answer::{CrmRecord, Pipeline, PipelineStage, PropertyDefinition, SearchPage};
 use crate::connection::Connection;
 use crate::connection_test::{Access, ConnectionReport, ScopeSource};
 use crate::error::{self, Error, RateLimitPolicy, TransportFailure};
 use crate::input_path::Vocabulary;
-use crate::output::{CrmRecord, Pipeline, PipelineStage, PropertyDefinition, SearchPage};
 use crate::request::{
     ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest, ReadRequest, UpdateRequest,
 };

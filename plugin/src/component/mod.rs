@@ -9,9 +9,9 @@ use bindings::exports::connector::hubspot::tool::Guest as Tool;
 use bindings::exports::connector::hubspot::types::{Connection, Error};
 
 use crate::action::Action;
+use crate::answer::{CrmRecord, Decode, Pipeline, PipelineStage, PropertyDefinition, Results, SearchPage};
 use crate::catalog;
 use crate::input_path::Vocabulary;
-use crate::output::{self, CrmRecord, Pipeline, PipelineStage, PropertyDefinition, Results, SearchPage};
 use crate::request::{ActionRequest, PipelinesRequest, PropertiesRequest, StageRequest};
 use crate::tool::{self, Output};
 use wasi_transport::WasiTransport;
@@ -139,9 +139,18 @@ fn typed<T, W>(
     into_wit: impl FnOnce(T) -> W,
 ) -> Result<W, Error>
 where
-    T: serde::de::DeserializeOwned,
+    T: Decode,
 {
-    body.and_then(|body| output::parse::<T>(&body))
-        .map(into_wit)
-        .map_err(|error| convert::error(error, Vocabulary::Wit(action)))
+    body.and_then(|body| {
+        T::decode(body).map_err(|message| {
+            crate::error::Error::Transport(crate::error::TransportError {
+                kind: crate::error::TransportFailure::MalformedResponse,
+                message,
+                status: None,
+                attempts: 1,
+            })
+        })
+    })
+    .map(into_wit)
+    .map_err(|error| convert::error(error, Vocabulary::Wit(action)))
 }
