@@ -106,8 +106,10 @@ pub struct TransportError {
     pub attempts: u32,
 }
 
-/// Every way an action can fail.
+/// Every way an action can fail. Non-exhaustive: a new way to fail is a new
+/// variant, and callers in other crates keep a catch-all arm for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// Rejected before sending.
     InvalidInput(InputProblem),
