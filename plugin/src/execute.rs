@@ -1,9 +1,5 @@
 //! One entry point per action, shared by `tool.invoke` and the `crm` functions:
 //! validate and plan the request, then send it and decode the answer as `D`.
-//!
-//! The input is checked before the connection, so bad input never costs a
-//! request; the answer is decoded inside the client's retry loop, so a body
-//! of the wrong shape counts, and is retried, like any malformed response.
 
 use crate::answer::Decode;
 use crate::client::Client;
@@ -106,8 +102,9 @@ pub fn test_connection<T: Transport>(transport: &mut T, connection: &Connection)
     connection_test::test_connection(&mut client)
 }
 
-/// Sends a planned request under the default policy; the connection is
-/// checked here, after the input.
+/// Sends a planned request under the default policy. The connection is
+/// checked here, after the input, so bad input never costs a request; the
+/// client decodes the answer inside its retry loop.
 fn send<T: Transport, D: Decode>(transport: &mut T, connection: &Connection, http: &HttpRequest) -> Result<D, Error> {
     Client::new(transport, connection, RetryPolicy::default())?.send(http)
 }

@@ -96,7 +96,7 @@ pub fn properties(request: &PropertiesRequest) -> Result<ObjectType<'_>, Error> 
 }
 
 /// Resolves an object type, or says which names are accepted.
-pub fn object_type<'a>(text: &'a str, path: &InputPath) -> Result<ObjectType<'a>, Error> {
+fn object_type<'a>(text: &'a str, path: &InputPath) -> Result<ObjectType<'a>, Error> {
     ObjectType::parse(text).map_err(|UnknownObjectType| {
         Error::invalid(
             path,
@@ -128,7 +128,7 @@ fn pipelined_object_type<'a>(text: &'a str, path: &InputPath) -> Result<ObjectTy
 
 /// Checks a HubSpot internal name (property or `idProperty`): a letter or
 /// underscore, then letters, digits, underscores or hyphens.
-pub fn check_name(name: &str, path: &InputPath) -> Result<(), Error> {
+fn check_name(name: &str, path: &InputPath) -> Result<(), Error> {
     let mut bytes = name.bytes();
     let first_ok = bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
     let rest_ok = bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
