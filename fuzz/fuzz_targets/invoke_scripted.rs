@@ -15,12 +15,12 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use hubspot_connector::action::Action;
 use hubspot_connector::connection::{Connection, Endpoint};
 use hubspot_connector::connection_test::TOKEN_INFO_PATH;
 use hubspot_connector::error::{Error, RateLimitPolicy, TransportFailure};
 use hubspot_connector::http::{HttpResponse, Method};
 use hubspot_connector::input;
-use hubspot_connector::request::Action;
 use hubspot_connector::response::interpret;
 use hubspot_connector::retry::RetryPolicy;
 use hubspot_connector::tool::invoke;

@@ -1,6 +1,6 @@
 //! JSON input → typed request → HTTP request, for any action and any bytes.
 //!
-//! The first byte picks the action (`'0'`..`'8'` in `Action::ALL` order), the
+//! The first byte picks the action (`'0'`..`'8'` in `ACTIONS` order), the
 //! rest is the input, read as UTF-8 with invalid sequences replaced. Nothing
 //! may panic; a rejection must be `invalid-input`; an accepted request must
 //! pass `check_request` (fixed prefix, fully encoded single segments that

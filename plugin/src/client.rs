@@ -1,8 +1,9 @@
-//! Sends requests to HubSpot through a [`Transport`], with the credential,
-//! timeouts within the action's deadline, and the retry policy applied.
+//! Sends requests to HubSpot through a [`Transport`] and decodes the answers,
+//! with the credential, timeouts within the deadline and the retry policy applied.
 
 use std::time::Duration;
 
+use crate::answer::Decode;
 use crate::connection::{Connection, Endpoint};
 use crate::error::{Error, TransportError, TransportFailure};
 use crate::http::HttpRequest;
@@ -42,8 +43,10 @@ impl<'t, T: Transport> Client<'t, T> {
         &self.endpoint
     }
 
-    /// Sends `request`, retrying as the policy allows.
-    pub fn send(&mut self, request: &HttpRequest) -> Result<Success, Error> {
+    /// Sends `request` and decodes the answer as `D`, retrying as the policy
+    /// allows. A success that does not decode is a malformed response: it
+    /// carries the status and the attempts so far and is retried like one.
+    pub fn send<D: Decode>(&mut self, request: &HttpRequest) -> Result<D, Error> {
         let url = self.endpoint.url(&request.path_and_query);
         let mut headers: Vec<(&'static str, String)> = vec![
             ("accept", "application/json".to_owned()),
@@ -71,7 +74,7 @@ impl<'t, T: Transport> Client<'t, T> {
             };
             let (result, delay) = match self.transport.send(&outgoing) {
                 Ok(response) => {
-                    let result = interpret(response, attempts);
+                    let result = interpret(response, attempts).and_then(|success| decode(success, attempts));
                     let delay = match &result {
                         Ok(_) => None,
                         Err(error) => self.retry_delay(Failure::Response(error), request, attempts),
@@ -102,6 +105,18 @@ impl<'t, T: Transport> Client<'t, T> {
     }
 }
 
+fn decode<D: Decode>(success: Success, attempts: u32) -> Result<D, Error> {
+    let status = success.status;
+    D::decode(success.body).map_err(|message| {
+        Error::Transport(TransportError {
+            kind: TransportFailure::MalformedResponse,
+            message,
+            status: Some(status),
+            attempts,
+        })
+    })
+}
+
 fn send_error(error: SendError, attempts: u32) -> Error {
     Error::Transport(TransportError {
         kind: error.kind,
@@ -125,6 +140,7 @@ pub(crate) mod tests {
     use std::collections::VecDeque;
 
     use super::*;
+    use crate::answer::{CrmRecord, Json};
     use crate::http::{HttpResponse, Method, Repeatable};
     use crate::transport::Delivery;
 
@@ -212,7 +228,7 @@ pub(crate) mod tests {
     fn requests_carry_the_bearer_token_and_json_headers() {
         let mut transport = Scripted::answering(vec![Ok(json(201, r#"{"id":"1"}"#))]);
         let mut client = Client::new(&mut transport, &connection(), RetryPolicy::default()).unwrap();
-        assert!(client.send(&create()).is_ok());
+        assert!(client.send::<Json>(&create()).is_ok());
         let (method, url, headers, body) = &transport.sent[0];
         assert_eq!(
             (*method, url.as_str()),
@@ -227,7 +243,7 @@ pub(crate) mod tests {
     fn a_create_whose_connection_dropped_is_not_sent_twice() {
         let mut transport = Scripted::answering(vec![dropped(), Ok(json(201, "{}"))]);
         let mut client = Client::new(&mut transport, &connection(), RetryPolicy::default()).unwrap();
-        let result = client.send(&create());
+        let result = client.send::<Json>(&create());
         assert!(
             matches!(result, Err(Error::Transport(TransportError { attempts: 1, .. }))),
             "{result:?}"
@@ -245,7 +261,7 @@ pub(crate) mod tests {
             body: None,
             repeatable: Repeatable::Yes,
         };
-        assert!(client.send(&read).is_ok());
+        assert!(client.send::<Json>(&read).is_ok());
         assert_eq!(transport.sent.len(), 3);
         assert_eq!(transport.slept.len(), 2);
     }
@@ -260,7 +276,7 @@ pub(crate) mod tests {
             body: None,
             repeatable: Repeatable::Yes,
         };
-        assert_eq!(client.send(&read).map_err(|e| e.attempts()), Err(4));
+        assert_eq!(client.send::<Json>(&read).map_err(|e| e.attempts()), Err(4));
     }
 
     #[test]
@@ -272,7 +288,7 @@ pub(crate) mod tests {
         };
         let mut transport = Scripted::answering(vec![Ok(limited), Ok(json(201, r#"{"id":"7"}"#))]);
         let mut client = Client::new(&mut transport, &connection(), RetryPolicy::default()).unwrap();
-        assert!(client.send(&create()).is_ok());
+        assert!(client.send::<Json>(&create()).is_ok());
         assert_eq!(transport.slept, vec![Duration::from_secs(1)]);
     }
 
@@ -285,9 +301,74 @@ pub(crate) mod tests {
         };
         let mut transport = Scripted::answering(vec![Ok(slow.clone()), Ok(slow.clone()), Ok(slow)]);
         let mut client = Client::new(&mut transport, &connection(), RetryPolicy::default()).unwrap();
-        let result = client.send(&create());
+        let result = client.send::<Json>(&create());
         assert!(matches!(result, Err(Error::RateLimited { .. })), "{result:?}");
         assert_eq!(transport.sent.len(), 2);
+    }
+
+    fn read() -> HttpRequest {
+        HttpRequest {
+            method: Method::Get,
+            path_and_query: "/crm/v3/objects/contacts/1".into(),
+            body: None,
+            repeatable: Repeatable::Yes,
+        }
+    }
+
+    /// Valid JSON, but a list page where a record belongs.
+    const WRONG_SHAPE: &str = r#"{"results":[]}"#;
+
+    fn malformed(result: Result<CrmRecord, Error>) -> (Option<u16>, u32) {
+        match result {
+            Err(Error::Transport(TransportError {
+                kind: TransportFailure::MalformedResponse,
+                status,
+                attempts,
+                ..
+            })) => (status, attempts),
+            other => panic!("expected a malformed response, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_read_of_the_wrong_shape_after_a_503_counts_every_attempt_and_keeps_the_status() {
+        let policy = RetryPolicy {
+            max_attempts: 2,
+            ..RetryPolicy::default()
+        };
+        let mut transport = Scripted::answering(vec![Ok(json(503, "{}")), Ok(json(200, WRONG_SHAPE))]);
+        let mut client = Client::new(&mut transport, &connection(), policy).unwrap();
+        assert_eq!(malformed(client.send(&read())), (Some(200), 2));
+        assert_eq!(transport.sent.len(), 2);
+    }
+
+    #[test]
+    fn a_read_of_the_wrong_shape_is_retried_like_any_malformed_response() {
+        let mut answers = vec![Ok(json(503, "{}"))];
+        answers.extend(vec![Ok(json(200, WRONG_SHAPE)); 3]);
+        let mut transport = Scripted::answering(answers);
+        let mut client = Client::new(&mut transport, &connection(), RetryPolicy::default()).unwrap();
+        assert_eq!(malformed(client.send(&read())), (Some(200), 4));
+        assert_eq!((transport.sent.len(), transport.slept.len()), (4, 3));
+
+        let record =
+            r#"{"id":"1","properties":{},"createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-01T00:00:00Z"}"#;
+        let mut transport = Scripted::answering(vec![
+            Ok(json(503, "{}")),
+            Ok(json(200, WRONG_SHAPE)),
+            Ok(json(200, record)),
+        ]);
+        let mut client = Client::new(&mut transport, &connection(), RetryPolicy::default()).unwrap();
+        assert_eq!(client.send::<CrmRecord>(&read()).map(|r| r.id), Ok("1".to_owned()));
+        assert_eq!(transport.sent.len(), 3);
+    }
+
+    #[test]
+    fn a_create_of_the_wrong_shape_is_not_sent_again() {
+        let mut transport = Scripted::answering(vec![Ok(json(201, WRONG_SHAPE)), Ok(json(201, WRONG_SHAPE))]);
+        let mut client = Client::new(&mut transport, &connection(), RetryPolicy::default()).unwrap();
+        assert_eq!(malformed(client.send(&create())), (Some(201), 1));
+        assert_eq!(transport.sent.len(), 1);
     }
 
     #[test]

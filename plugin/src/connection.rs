@@ -3,7 +3,8 @@
 
 use std::fmt;
 
-use crate::error::{Error, JsonPath};
+use crate::error::Error;
+use crate::input_path::{Field, InputPath};
 use crate::limits::MAX_TOKEN_CHARS;
 
 /// HubSpot's API base.
@@ -72,12 +73,12 @@ impl Endpoint {
     }
 }
 
-fn token_path() -> JsonPath {
-    JsonPath::root().key("connection").key("accessToken")
+fn token_path() -> InputPath {
+    InputPath::root().field(Field::Connection).field(Field::AccessToken)
 }
 
-fn api_base_path() -> JsonPath {
-    JsonPath::root().key("connection").key("apiBase")
+fn api_base_path() -> InputPath {
+    InputPath::root().field(Field::Connection).field(Field::ApiBase)
 }
 
 /// A token must fit in an HTTP header: printable ASCII without spaces. The
@@ -170,6 +171,7 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input_path::Vocabulary;
 
     fn endpoint(token: &str, base: Option<&str>) -> Result<Endpoint, Error> {
         Endpoint::new(&Connection {
@@ -213,7 +215,7 @@ mod tests {
         ] {
             let error = endpoint("t", Some(bad));
             assert!(
-                matches!(&error, Err(Error::InvalidInput(p)) if p.path.as_str() == "connection.apiBase"),
+                matches!(&error, Err(Error::InvalidInput(p)) if p.path_in(Vocabulary::Json) == "connection.apiBase"),
                 "{bad}: {error:?}"
             );
         }
@@ -224,7 +226,7 @@ mod tests {
         for bad in ["pat\r\nX-Injected: 1", "pat token", "pat\u{7f}", "pät"] {
             match endpoint(bad, None) {
                 Err(Error::InvalidInput(problem)) => {
-                    assert_eq!(problem.path.as_str(), "connection.accessToken");
+                    assert_eq!(problem.path_in(Vocabulary::Json), "connection.accessToken");
                     assert!(!problem.message.contains("pat"), "{}", problem.message);
                 }
                 other => panic!("{bad:?} gave {other:?}"),

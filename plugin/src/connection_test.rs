@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::answer::Decode;
 use crate::client::Client;
 use crate::entity::{ENTITIES, Entity, RECOMMENDED_SCOPES};
 use crate::error::Error;
@@ -12,6 +13,33 @@ use crate::transport::Transport;
 
 /// HubSpot's endpoint that lists a Private App token's scopes.
 pub const TOKEN_INFO_PATH: &str = "/oauth/v2/private-apps/get/access-token-info";
+
+/// HubSpot's token-information answer: the account and the granted scopes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// The HubSpot account id, when the answer has one.
+    pub hub_id: Option<u64>,
+    /// The scopes granted to the token.
+    pub scopes: Vec<String>,
+}
+
+/// Read leniently, as the answer has varied: members of another type count
+/// as absent, scopes that are not strings are skipped.
+impl Decode for TokenInfo {
+    fn decode(body: String) -> Result<Self, String> {
+        let info = Value::decode(body)?;
+        Ok(Self {
+            hub_id: info.get("hubId").and_then(Value::as_u64),
+            scopes: info
+                .get("scopes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|scope| scope.as_str().map(str::to_owned))
+                .collect(),
+        })
+    }
+}
 
 /// Whether the token may do something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -79,8 +107,8 @@ pub fn test_connection<T: Transport>(client: &mut Client<'_, T>) -> Result<Conne
             body: Some(json!({ "tokenKey": token }).to_string().into_bytes()),
             repeatable: Repeatable::Yes,
         };
-        match client.send(&request) {
-            Ok(success) => return success.json().map(|info| from_scopes(&info)),
+        match client.send::<TokenInfo>(&request) {
+            Ok(info) => return Ok(from_scopes(info)),
             Err(error @ Error::Unauthorized(_)) => return Err(error),
             // Not a Private App token (an OAuth token, say): learn by reading.
             Err(Error::NotFound(_) | Error::HubSpot(_) | Error::Validation { .. } | Error::Forbidden { .. }) => {}
@@ -90,14 +118,8 @@ pub fn test_connection<T: Transport>(client: &mut Client<'_, T>) -> Result<Conne
     probe(client)
 }
 
-fn from_scopes(info: &Value) -> ConnectionReport {
-    let granted: Vec<String> = info
-        .get("scopes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|scope| scope.as_str().map(str::to_owned))
-        .collect();
+fn from_scopes(info: TokenInfo) -> ConnectionReport {
+    let granted = info.scopes;
     let has_any = |scopes: &[&str]| scopes.iter().any(|scope| granted.iter().any(|g| g == scope));
     let entities = ENTITIES
         .iter()
@@ -126,7 +148,7 @@ fn from_scopes(info: &Value) -> ConnectionReport {
         .collect();
     ConnectionReport {
         ok: true,
-        hub_id: info.get("hubId").and_then(Value::as_u64),
+        hub_id: info.hub_id,
         source: ScopeSource::TokenInfo,
         granted_scopes: granted,
         entities,
@@ -174,7 +196,7 @@ fn probe_entity<T: Transport>(client: &mut Client<'_, T>, entity: &Entity) -> Re
         body: None,
         repeatable: Repeatable::Yes,
     };
-    let (read, missing_scopes) = match client.send(&request) {
+    let (read, missing_scopes) = match client.send::<()>(&request) {
         Ok(_) => (Access::Granted, Vec::new()),
         Err(Error::Forbidden { missing_scopes, .. }) => {
             // HubSpot lists the scopes any one of which would do: recommend

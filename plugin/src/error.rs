@@ -3,54 +3,23 @@
 
 use std::fmt;
 
-/// Where in the action's JSON input a problem is, such as
-/// `searchObj.filterGroups[0].filters[1].operator`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct JsonPath(String);
-
-impl JsonPath {
-    /// The input as a whole.
-    pub fn root() -> Self {
-        Self::default()
-    }
-
-    /// The member `key` of the object at this path.
-    pub fn key(&self, key: &str) -> Self {
-        if self.0.is_empty() {
-            Self(key.to_owned())
-        } else {
-            Self(format!("{}.{key}", self.0))
-        }
-    }
-
-    /// The element `index` of the array at this path.
-    pub fn index(&self, index: usize) -> Self {
-        Self(format!("{}[{index}]", self.0))
-    }
-
-    /// The path as text; empty for the root.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for JsonPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
-            f.write_str("the input")
-        } else {
-            write!(f, "`{}`", self.0)
-        }
-    }
-}
+use crate::input_path::{InputPath, Vocabulary};
 
 /// Input rejected before any request was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputProblem {
-    /// JSON path of the offending value.
-    pub path: JsonPath,
+    /// Where the offending value is.
+    pub path: InputPath,
     /// What is wrong and what is accepted.
     pub message: String,
+}
+
+impl InputProblem {
+    /// The path as the caller names things: JSON members for `tool.invoke`,
+    /// WIT fields for the `crm` functions.
+    pub fn path_in(&self, vocabulary: Vocabulary) -> String {
+        self.path.render(vocabulary)
+    }
 }
 
 /// What HubSpot answered, for errors that come from a response.
@@ -137,8 +106,10 @@ pub struct TransportError {
     pub attempts: u32,
 }
 
-/// Every way an action can fail.
+/// Every way an action can fail. Non-exhaustive: a new way to fail is a new
+/// variant, and callers in other crates keep a catch-all arm for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// Rejected before sending.
     InvalidInput(InputProblem),
@@ -184,7 +155,7 @@ pub enum Error {
 
 impl Error {
     /// An input problem at `path`.
-    pub fn invalid(path: &JsonPath, message: impl Into<String>) -> Self {
+    pub fn invalid(path: &InputPath, message: impl Into<String>) -> Self {
         Self::InvalidInput(InputProblem {
             path: path.clone(),
             message: message.into(),
@@ -249,7 +220,10 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::InvalidInput(problem) => write!(f, "{}: {}", problem.path, problem.message),
+            Self::InvalidInput(problem) => match problem.path_in(Vocabulary::Json).as_str() {
+                "" => write!(f, "the input: {}", problem.message),
+                path => write!(f, "`{path}`: {}", problem.message),
+            },
             Self::Transport(transport) => f.write_str(&transport.message),
             other => match other.api_error() {
                 Some(detail) => write!(f, "HubSpot answered {}: {}", detail.status, detail.message),
@@ -264,25 +238,24 @@ impl std::error::Error for Error {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input_path::Field;
 
     #[test]
-    fn json_paths_read_like_javascript_accessors() {
-        let path = JsonPath::root()
-            .key("searchObj")
-            .key("filterGroups")
-            .index(0)
-            .key("filters")
-            .index(2)
-            .key("operator");
-        assert_eq!(path.as_str(), "searchObj.filterGroups[0].filters[2].operator");
-        assert_eq!(JsonPath::root().to_string(), "the input");
+    fn input_problems_display_their_json_path() {
+        let root = Error::invalid(&InputPath::root(), "not JSON");
+        assert_eq!(root.to_string(), "the input: not JSON");
+        let limit = InputPath::root().field(Field::SearchObj).field(Field::Limit);
+        assert_eq!(
+            Error::invalid(&limit, "too big").to_string(),
+            "`searchObj.limit`: too big"
+        );
     }
 
     #[test]
     fn attempts_are_recorded_on_every_response_variant() {
         let error = Error::NotFound(Box::default()).with_attempts(3);
         assert_eq!(error.attempts(), 3);
-        let invalid = Error::invalid(&JsonPath::root(), "no").with_attempts(3);
+        let invalid = Error::invalid(&InputPath::root(), "no").with_attempts(3);
         assert_eq!(invalid.attempts(), 0);
     }
 }

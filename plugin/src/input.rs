@@ -3,47 +3,38 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, JsonPath};
+use crate::action::Action;
+use crate::error::Error;
+use crate::input_path::{Field, InputPath, PropertyPart};
 use crate::limits::{MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_SEARCH_LIMIT, MIN_SEARCH_LIMIT};
 use crate::request::{
-    Action, ActionRequest, ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest,
-    PipelinesRequest, PropertiesRequest, ReadRequest, StageRequest, UpdateRequest, shorten,
+    ActionRequest, ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest,
+    PipelinesRequest, PropertiesRequest, ReadRequest, StageRequest, UpdateRequest,
 };
-use crate::search::{
-    Filter, FilterOperator, Operand, SearchRequest, Sort, SortDirection, operator_info, operator_names,
-};
-
-/// The members each action's input may have, required ones first.
-pub fn input_fields(action: Action) -> &'static [&'static str] {
-    match action {
-        Action::Create => &["entity", "properties", "associations"],
-        Action::Read => &[
-            "entity",
-            "entityId",
-            "properties",
-            "propertiesWithHistory",
-            "associations",
-            "archived",
-            "idProperty",
-        ],
-        Action::Update => &["entity", "entityId", "properties", "idProperty"],
-        Action::Archive => &["entity", "entityId"],
-        Action::Search => &["entity", "searchObj"],
-        Action::GetPipelines => &["entity"],
-        Action::GetPipelineStage => &["entity", "pipelineId", "stageId"],
-        Action::GetProperties => &["objectType", "archived"],
-        Action::TestConnection => &[],
-    }
-}
+use crate::search::{Arity, Filter, Operand, Operator, SearchRequest, Sort, SortDirection, operator_names};
+use crate::validate::shorten;
 
 /// The members of `searchObj`.
-pub const SEARCH_FIELDS: &[&str] = &["filterGroups", "properties", "sorts", "query", "limit", "after"];
+pub const SEARCH_FIELDS: &[Field] = &[
+    Field::FilterGroups,
+    Field::Properties,
+    Field::Sorts,
+    Field::Query,
+    Field::Limit,
+    Field::After,
+];
 /// The members of one filter.
-pub const FILTER_FIELDS: &[&str] = &["propertyName", "operator", "value", "highValue", "values"];
+pub const FILTER_FIELDS: &[Field] = &[
+    Field::PropertyName,
+    Field::Operator,
+    Field::Value,
+    Field::HighValue,
+    Field::Values,
+];
 
 /// Parses `input_json` for `action`. Empty input counts as `{}`.
 pub fn parse(action: Action, input_json: &str) -> Result<ActionRequest, Error> {
-    let root = JsonPath::root();
+    let root = InputPath::root();
     if input_json.len() > MAX_INPUT_BYTES {
         return Err(Error::invalid(
             &root,
@@ -63,56 +54,56 @@ pub fn parse(action: Action, input_json: &str) -> Result<ActionRequest, Error> {
         ));
     }
     let input = Object::new(&value, root)?;
-    input.deny_unknown(input_fields(action))?;
+    input.deny_unknown(action.info().input)?;
     Ok(match action {
         Action::Create => ActionRequest::Create(CreateRequest {
-            object_type: input.required_str("entity")?,
+            object_type: input.required_str(Field::Entity)?,
             properties: input
-                .required("properties")
-                .and_then(|v| properties(v, &input.path("properties")))?,
+                .required(Field::Properties)
+                .and_then(|v| properties(v, &input.path(Field::Properties)))?,
             associations: input
-                .optional("associations")
-                .map(|v| associations(v, &input.path("associations")))
+                .optional(Field::Associations)
+                .map(|v| associations(v, &input.path(Field::Associations)))
                 .transpose()?
                 .unwrap_or_default(),
         }),
         Action::Read => ActionRequest::Read(ReadRequest {
-            object_type: input.required_str("entity")?,
-            record_id: input.required_id("entityId")?,
-            properties: input.optional_names("properties")?,
-            properties_with_history: input.optional_names("propertiesWithHistory")?,
-            associations: input.optional_names("associations")?,
-            archived: input.optional_bool("archived")?,
-            id_property: input.optional_str("idProperty")?,
+            object_type: input.required_str(Field::Entity)?,
+            record_id: input.required_id(Field::RecordId)?,
+            properties: input.optional_names(Field::Properties)?,
+            properties_with_history: input.optional_names(Field::PropertiesWithHistory)?,
+            associations: input.optional_names(Field::Associations)?,
+            archived: input.optional_bool(Field::Archived)?,
+            id_property: input.optional_str(Field::IdProperty)?,
         }),
         Action::Update => ActionRequest::Update(UpdateRequest {
-            object_type: input.required_str("entity")?,
-            record_id: input.required_id("entityId")?,
+            object_type: input.required_str(Field::Entity)?,
+            record_id: input.required_id(Field::RecordId)?,
             properties: input
-                .required("properties")
-                .and_then(|v| properties(v, &input.path("properties")))?,
-            id_property: input.optional_str("idProperty")?,
+                .required(Field::Properties)
+                .and_then(|v| properties(v, &input.path(Field::Properties)))?,
+            id_property: input.optional_str(Field::IdProperty)?,
         }),
         Action::Archive => ActionRequest::Archive(ArchiveRequest {
-            object_type: input.required_str("entity")?,
-            record_id: input.required_id("entityId")?,
+            object_type: input.required_str(Field::Entity)?,
+            record_id: input.required_id(Field::RecordId)?,
         }),
         Action::Search => {
-            let object_type = input.required_str("entity")?;
-            let search = Object::new(input.required("searchObj")?, input.path("searchObj"))?;
+            let object_type = input.required_str(Field::Entity)?;
+            let search = Object::new(input.required(Field::SearchObj)?, input.path(Field::SearchObj))?;
             ActionRequest::Search(search_request(object_type, &search)?)
         }
         Action::GetPipelines => ActionRequest::GetPipelines(PipelinesRequest {
-            object_type: input.required_str("entity")?,
+            object_type: input.required_str(Field::Entity)?,
         }),
         Action::GetPipelineStage => ActionRequest::GetPipelineStage(StageRequest {
-            object_type: input.required_str("entity")?,
-            pipeline_id: input.required_id("pipelineId")?,
-            stage_id: input.required_id("stageId")?,
+            object_type: input.required_str(Field::Entity)?,
+            pipeline_id: input.required_id(Field::PipelineId)?,
+            stage_id: input.required_id(Field::StageId)?,
         }),
         Action::GetProperties => ActionRequest::GetProperties(PropertiesRequest {
-            object_type: input.required_str("objectType")?,
-            archived: input.optional_bool("archived")?,
+            object_type: input.required_str(Field::ObjectType)?,
+            archived: input.optional_bool(Field::Archived)?,
         }),
         Action::TestConnection => ActionRequest::TestConnection,
     })
@@ -136,11 +127,11 @@ fn depth(value: &Value) -> usize {
 /// A JSON object being read, with the path that leads to it.
 struct Object<'a> {
     map: &'a Map<String, Value>,
-    path: JsonPath,
+    path: InputPath,
 }
 
 impl<'a> Object<'a> {
-    fn new(value: &'a Value, path: JsonPath) -> Result<Self, Error> {
+    fn new(value: &'a Value, path: InputPath) -> Result<Self, Error> {
         match value {
             Value::Object(map) => Ok(Self { map, path }),
             other => Err(Error::invalid(
@@ -150,75 +141,84 @@ impl<'a> Object<'a> {
         }
     }
 
-    fn path(&self, key: &str) -> JsonPath {
-        self.path.key(key)
+    fn path(&self, field: Field) -> InputPath {
+        self.path.field(field)
     }
 
     /// Rejects members the action does not know, suggesting the one meant.
-    fn deny_unknown(&self, known: &[&str]) -> Result<(), Error> {
-        let Some(unknown) = self.map.keys().find(|key| !known.contains(&key.as_str())) else {
+    fn deny_unknown(&self, known: &[Field]) -> Result<(), Error> {
+        let names = json_names(known);
+        let Some(unknown) = self.map.keys().find(|key| !names.contains(&key.as_str())) else {
             return Ok(());
         };
         let normalise = |s: &str| s.to_ascii_lowercase().replace(['_', '-', ' '], "");
-        let suggestion = known.iter().find(|k| normalise(k) == normalise(unknown));
+        let suggestion = names.iter().find(|k| normalise(k) == normalise(unknown));
         let hint = match suggestion {
             Some(meant) => format!("; did you mean `{meant}`?"),
-            None if SEARCH_FIELDS.contains(&unknown.as_str()) && known.contains(&"searchObj") => {
+            None if json_names(SEARCH_FIELDS).contains(&unknown.as_str()) && known.contains(&Field::SearchObj) => {
                 "; search criteria go inside `searchObj`".to_owned()
             }
             None if known.is_empty() => "; this action takes no input members".to_owned(),
-            None => format!("; the accepted members are {}", quoted(known)),
+            None => format!("; the accepted members are {}", quoted(&names)),
         };
         Err(Error::invalid(
-            &self.path(unknown),
+            &self.path.key(unknown),
             format!("unknown member `{}`{hint}", shorten(unknown)),
         ))
     }
 
     /// A member that must be present and not null.
-    fn required(&self, key: &str) -> Result<&'a Value, Error> {
-        self.optional(key)
-            .ok_or_else(|| Error::invalid(&self.path(key), "is required".to_owned()))
+    fn required(&self, field: Field) -> Result<&'a Value, Error> {
+        self.optional(field)
+            .ok_or_else(|| Error::invalid(&self.path(field), "is required".to_owned()))
     }
 
     /// A member that may be absent; null counts as absent.
-    fn optional(&self, key: &str) -> Option<&'a Value> {
-        self.map.get(key).filter(|value| !value.is_null())
+    fn optional(&self, field: Field) -> Option<&'a Value> {
+        field
+            .json()
+            .and_then(|name| self.map.get(name))
+            .filter(|value| !value.is_null())
     }
 
-    fn required_str(&self, key: &str) -> Result<String, Error> {
-        string(self.required(key)?, &self.path(key))
+    fn required_str(&self, field: Field) -> Result<String, Error> {
+        string(self.required(field)?, &self.path(field))
     }
 
-    fn optional_str(&self, key: &str) -> Result<Option<String>, Error> {
-        self.optional(key)
-            .map(|value| string(value, &self.path(key)))
+    fn optional_str(&self, field: Field) -> Result<Option<String>, Error> {
+        self.optional(field)
+            .map(|value| string(value, &self.path(field)))
             .transpose()
     }
 
     /// An id: a string, or a non-negative integer taken as its decimal text.
-    fn required_id(&self, key: &str) -> Result<String, Error> {
-        id(self.required(key)?, &self.path(key))
+    fn required_id(&self, field: Field) -> Result<String, Error> {
+        id(self.required(field)?, &self.path(field))
     }
 
-    fn optional_bool(&self, key: &str) -> Result<bool, Error> {
-        match self.optional(key) {
+    fn optional_bool(&self, field: Field) -> Result<bool, Error> {
+        match self.optional(field) {
             None => Ok(false),
             Some(Value::Bool(flag)) => Ok(*flag),
             Some(other) => Err(Error::invalid(
-                &self.path(key),
+                &self.path(field),
                 format!("must be true or false, not {}", kind(other)),
             )),
         }
     }
 
-    fn optional_names(&self, key: &str) -> Result<Vec<String>, Error> {
-        self.optional(key)
-            .map_or(Ok(Vec::new()), |value| names(value, &self.path(key)))
+    fn optional_names(&self, field: Field) -> Result<Vec<String>, Error> {
+        self.optional(field)
+            .map_or(Ok(Vec::new()), |value| names(value, &self.path(field)))
     }
 }
 
-fn string(value: &Value, path: &JsonPath) -> Result<String, Error> {
+/// The members' names in the JSON input.
+fn json_names(fields: &[Field]) -> Vec<&'static str> {
+    fields.iter().filter_map(|field| field.json()).collect()
+}
+
+fn string(value: &Value, path: &InputPath) -> Result<String, Error> {
     match value {
         Value::String(text) => Ok(text.clone()),
         other => Err(Error::invalid(path, format!("must be a string, not {}", kind(other)))),
@@ -238,7 +238,7 @@ pub fn whole_number(number: &serde_json::Number) -> Option<u64> {
     })
 }
 
-fn id(value: &Value, path: &JsonPath) -> Result<String, Error> {
+fn id(value: &Value, path: &InputPath) -> Result<String, Error> {
     let whole = match value {
         Value::String(text) => return Ok(text.clone()),
         Value::Number(number) => whole_number(number),
@@ -252,7 +252,7 @@ fn id(value: &Value, path: &JsonPath) -> Result<String, Error> {
     })
 }
 
-fn names(value: &Value, path: &JsonPath) -> Result<Vec<String>, Error> {
+fn names(value: &Value, path: &InputPath) -> Result<Vec<String>, Error> {
     let Value::Array(items) = value else {
         return Err(Error::invalid(
             path,
@@ -272,7 +272,7 @@ fn names(value: &Value, path: &JsonPath) -> Result<Vec<String>, Error> {
 /// A property value as HubSpot stores it: text. Numbers and booleans are
 /// written as their JSON text; an array of values becomes HubSpot's
 /// `a;b;c` multi-select form.
-fn property_value(value: &Value, path: &JsonPath) -> Result<String, Error> {
+fn property_value(value: &Value, path: &InputPath) -> Result<String, Error> {
     match value {
         Value::String(text) => Ok(text.clone()),
         Value::Number(number) => Ok(number.to_string()),
@@ -310,7 +310,7 @@ fn property_value(value: &Value, path: &JsonPath) -> Result<String, Error> {
     }
 }
 
-fn properties(value: &Value, path: &JsonPath) -> Result<Vec<(String, String)>, Error> {
+fn properties(value: &Value, path: &InputPath) -> Result<Vec<(String, String)>, Error> {
     let Value::Object(map) = value else {
         return Err(Error::invalid(
             path,
@@ -321,11 +321,15 @@ fn properties(value: &Value, path: &JsonPath) -> Result<Vec<(String, String)>, E
         ));
     };
     map.iter()
-        .map(|(name, value)| Ok((name.clone(), property_value(value, &path.key(name))?)))
+        .enumerate()
+        .map(|(index, (name, value))| {
+            let path = path.property(index, name, PropertyPart::Value);
+            Ok((name.clone(), property_value(value, &path)?))
+        })
         .collect()
 }
 
-fn associations(value: &Value, path: &JsonPath) -> Result<Vec<AssociationInput>, Error> {
+fn associations(value: &Value, path: &InputPath) -> Result<Vec<AssociationInput>, Error> {
     let Value::Array(items) = value else {
         return Err(Error::invalid(
             path,
@@ -337,15 +341,15 @@ fn associations(value: &Value, path: &JsonPath) -> Result<Vec<AssociationInput>,
         .enumerate()
         .map(|(index, item)| {
             let item = Object::new(item, path.index(index))?;
-            item.deny_unknown(&["to", "types"])?;
-            let to = Object::new(item.required("to")?, item.path("to"))?;
-            to.deny_unknown(&["id"])?;
-            let types_path = item.path("types");
-            let Value::Array(types) = item.required("types")? else {
+            item.deny_unknown(&[Field::AssociationTo, Field::Types])?;
+            let to = Object::new(item.required(Field::AssociationTo)?, item.path(Field::AssociationTo))?;
+            to.deny_unknown(&[Field::AssociationToId])?;
+            let types_path = item.path(Field::Types);
+            let Value::Array(types) = item.required(Field::Types)? else {
                 return Err(Error::invalid(&types_path, "must be an array of association types"));
             };
             Ok(AssociationInput {
-                to_id: to.required_id("id")?,
+                to_id: to.required_id(Field::AssociationToId)?,
                 types: types
                     .iter()
                     .enumerate()
@@ -356,14 +360,14 @@ fn associations(value: &Value, path: &JsonPath) -> Result<Vec<AssociationInput>,
         .collect()
 }
 
-fn association_type(value: &Value, path: &JsonPath) -> Result<AssociationType, Error> {
+fn association_type(value: &Value, path: &InputPath) -> Result<AssociationType, Error> {
     let object = Object::new(value, path.clone())?;
-    object.deny_unknown(&["associationCategory", "associationTypeId"])?;
-    let category_name = object.required_str("associationCategory")?;
+    object.deny_unknown(&[Field::AssociationCategory, Field::AssociationTypeId])?;
+    let category_name = object.required_str(Field::AssociationCategory)?;
     let category = AssociationCategory::parse(&category_name).ok_or_else(|| {
         let names: Vec<&str> = AssociationCategory::ALL.iter().map(|c| c.name()).collect();
         Error::invalid(
-            &object.path("associationCategory"),
+            &object.path(Field::AssociationCategory),
             format!(
                 "`{}` is not an association category; use one of {}",
                 shorten(&category_name),
@@ -371,8 +375,8 @@ fn association_type(value: &Value, path: &JsonPath) -> Result<AssociationType, E
             ),
         )
     })?;
-    let type_id_path = object.path("associationTypeId");
-    let type_id = match object.required("associationTypeId")? {
+    let type_id_path = object.path(Field::AssociationTypeId);
+    let type_id = match object.required(Field::AssociationTypeId)? {
         Value::Number(number) => whole_number(number)
             .and_then(|n| u32::try_from(n).ok())
             .filter(|n| *n > 0),
@@ -389,8 +393,8 @@ fn association_type(value: &Value, path: &JsonPath) -> Result<AssociationType, E
 
 fn search_request(object_type: String, search: &Object<'_>) -> Result<SearchRequest, Error> {
     search.deny_unknown(SEARCH_FIELDS)?;
-    let groups_path = search.path("filterGroups");
-    let filter_groups = match search.optional("filterGroups") {
+    let groups_path = search.path(Field::FilterGroups);
+    let filter_groups = match search.optional(Field::FilterGroups) {
         None => Vec::new(),
         Some(Value::Array(groups)) => groups
             .iter()
@@ -407,8 +411,8 @@ fn search_request(object_type: String, search: &Object<'_>) -> Result<SearchRequ
             ));
         }
     };
-    let sorts_path = search.path("sorts");
-    let sorts = match search.optional("sorts") {
+    let sorts_path = search.path(Field::Sorts);
+    let sorts = match search.optional(Field::Sorts) {
         None => Vec::new(),
         Some(Value::Array(items)) => items
             .iter()
@@ -422,8 +426,8 @@ fn search_request(object_type: String, search: &Object<'_>) -> Result<SearchRequ
             ));
         }
     };
-    let limit_path = search.path("limit");
-    let limit = match search.optional("limit") {
+    let limit_path = search.path(Field::Limit);
+    let limit = match search.optional(Field::Limit) {
         None => None,
         Some(Value::Number(number)) => Some(
             whole_number(number)
@@ -435,29 +439,29 @@ fn search_request(object_type: String, search: &Object<'_>) -> Result<SearchRequ
     Ok(SearchRequest {
         object_type,
         filter_groups,
-        properties: search.optional_names("properties")?,
+        properties: search.optional_names(Field::Properties)?,
         sorts,
-        query: search.optional_str("query")?,
+        query: search.optional_str(Field::Query)?,
         limit,
         after: search
-            .optional("after")
-            .map(|value| id(value, &search.path("after")))
+            .optional(Field::After)
+            .map(|value| id(value, &search.path(Field::After)))
             .transpose()?,
     })
 }
 
-fn limit_error(path: &JsonPath, got: &str) -> Error {
+fn limit_error(path: &InputPath, got: &str) -> Error {
     Error::invalid(
         path,
         format!("must be an integer from {MIN_SEARCH_LIMIT} to {MAX_SEARCH_LIMIT}; got {got}"),
     )
 }
 
-fn filter_group(value: &Value, path: &JsonPath) -> Result<Vec<Filter>, Error> {
+fn filter_group(value: &Value, path: &InputPath) -> Result<Vec<Filter>, Error> {
     let group = Object::new(value, path.clone())?;
-    group.deny_unknown(&["filters"])?;
-    let filters_path = group.path("filters");
-    match group.required("filters")? {
+    group.deny_unknown(&[Field::Filters])?;
+    let filters_path = group.path(Field::Filters);
+    match group.required(Field::Filters)? {
         Value::Array(filters) => filters
             .iter()
             .enumerate()
@@ -470,14 +474,14 @@ fn filter_group(value: &Value, path: &JsonPath) -> Result<Vec<Filter>, Error> {
     }
 }
 
-fn filter(value: &Value, path: &JsonPath) -> Result<Filter, Error> {
+fn filter(value: &Value, path: &InputPath) -> Result<Filter, Error> {
     let filter = Object::new(value, path.clone())?;
     filter.deny_unknown(FILTER_FIELDS)?;
-    let property_name = filter.required_str("propertyName")?;
-    let operator_name = filter.required_str("operator")?;
-    let info = operator_info(&operator_name).ok_or_else(|| {
+    let property_name = filter.required_str(Field::PropertyName)?;
+    let operator_name = filter.required_str(Field::Operator)?;
+    let operator = Operator::from_name(&operator_name).ok_or_else(|| {
         Error::invalid(
-            &filter.path("operator"),
+            &filter.path(Field::Operator),
             format!(
                 "`{}` is not a search operator; use one of {}",
                 shorten(&operator_name),
@@ -485,28 +489,28 @@ fn filter(value: &Value, path: &JsonPath) -> Result<Filter, Error> {
             ),
         )
     })?;
-    let scalar = |key: &str| -> Result<Option<String>, Error> {
+    let scalar = |field: Field| -> Result<Option<String>, Error> {
         filter
-            .optional(key)
+            .optional(field)
             .map(|value| match value {
-                Value::String(_) | Value::Number(_) | Value::Bool(_) => property_value(value, &filter.path(key)),
+                Value::String(_) | Value::Number(_) | Value::Bool(_) => property_value(value, &filter.path(field)),
                 other => Err(Error::invalid(
-                    &filter.path(key),
+                    &filter.path(field),
                     format!("must be a string, not {}", kind(other)),
                 )),
             })
             .transpose()
     };
-    let value = scalar("value")?;
-    let high_value = scalar("highValue")?;
-    let values = match filter.optional("values") {
+    let value = scalar(Field::Value)?;
+    let high_value = scalar(Field::HighValue)?;
+    let values = match filter.optional(Field::Values) {
         None => None,
         Some(Value::Array(items)) => Some(
             items
                 .iter()
                 .enumerate()
                 .map(|(index, item)| {
-                    let path = filter.path("values").index(index);
+                    let path = filter.path(Field::Values).index(index);
                     match item {
                         Value::String(_) | Value::Number(_) | Value::Bool(_) => property_value(item, &path),
                         other => Err(Error::invalid(&path, format!("must be a string, not {}", kind(other)))),
@@ -516,71 +520,77 @@ fn filter(value: &Value, path: &JsonPath) -> Result<Filter, Error> {
         ),
         Some(other) => {
             return Err(Error::invalid(
-                &filter.path("values"),
+                &filter.path(Field::Values),
                 format!("must be an array of strings, not {}", kind(other)),
             ));
         }
     };
-    let name = info.name;
-    let unexpected =
-        |key: &str, instead: &str| Error::invalid(&filter.path(key), format!("{name} does not take `{key}`{instead}"));
-    let missing = |key: &str, example: &str| {
+    let name = operator.name();
+    let unexpected = |field: Field, instead: &str| {
+        let key = field.json().unwrap_or_default();
+        Error::invalid(&filter.path(field), format!("{name} does not take `{key}`{instead}"))
+    };
+    let missing = |field: Field, example: &str| {
+        let key = field.json().unwrap_or_default();
         Error::invalid(
-            &filter.path(key),
+            &filter.path(field),
             format!("{name} needs `{key}`, for example {example}"),
         )
     };
-    match info.operand {
-        Operand::Value => {
+    let operand = match operator.arity() {
+        Arity::Value => {
             if values.is_some() {
-                return Err(unexpected("values", "; to match any of several values use IN"));
+                return Err(unexpected(Field::Values, "; to match any of several values use IN"));
             }
             if high_value.is_some() {
-                return Err(unexpected("highValue", "; for a range use BETWEEN"));
+                return Err(unexpected(Field::HighValue, "; for a range use BETWEEN"));
             }
-            let value = value.ok_or_else(|| missing("value", "\"value\": \"lead\""))?;
-            FilterOperator::from_parts(name, value, String::new(), Vec::new())
+            Operand::Value(value.ok_or_else(|| missing(Field::Value, "\"value\": \"lead\""))?)
         }
-        Operand::Range => {
+        Arity::Range => {
             if values.is_some() {
-                return Err(unexpected("values", ""));
+                return Err(unexpected(Field::Values, ""));
             }
-            let low = value.ok_or_else(|| missing("value", "\"value\": \"10000\" (the low bound)"))?;
-            let high = high_value.ok_or_else(|| missing("highValue", "\"highValue\": \"100000\" (the high bound)"))?;
-            FilterOperator::from_parts(name, low, high, Vec::new())
+            let low = value.ok_or_else(|| missing(Field::LowValue, "\"value\": \"10000\" (the low bound)"))?;
+            let high =
+                high_value.ok_or_else(|| missing(Field::HighValue, "\"highValue\": \"100000\" (the high bound)"))?;
+            Operand::Range { low, high }
         }
-        Operand::Values => {
+        Arity::Values => {
             if value.is_some() {
-                return Err(unexpected("value", "; list the values in `values`"));
+                return Err(unexpected(Field::Value, "; list the values in `values`"));
             }
             if high_value.is_some() {
-                return Err(unexpected("highValue", ""));
+                return Err(unexpected(Field::HighValue, ""));
             }
-            let values = values
-                .ok_or_else(|| missing("values", "\"values\": [\"appointmentscheduled\", \"qualifiedtobuy\"]"))?;
-            FilterOperator::from_parts(name, String::new(), String::new(), values)
+            Operand::Values(values.ok_or_else(|| {
+                missing(
+                    Field::Values,
+                    "\"values\": [\"appointmentscheduled\", \"qualifiedtobuy\"]",
+                )
+            })?)
         }
-        Operand::Nothing => {
-            for (key, present) in [
-                ("value", value.is_some()),
-                ("highValue", high_value.is_some()),
-                ("values", values.is_some()),
+        Arity::Nothing => {
+            for (field, present) in [
+                (Field::Value, value.is_some()),
+                (Field::HighValue, high_value.is_some()),
+                (Field::Values, values.is_some()),
             ] {
                 if present {
-                    return Err(unexpected(key, ""));
+                    return Err(unexpected(field, ""));
                 }
             }
-            FilterOperator::from_parts(name, String::new(), String::new(), Vec::new())
+            Operand::None
         }
-    }
-    .map(|operator| Filter {
+    };
+    Ok(Filter {
         property_name,
         operator,
+        operand,
     })
-    .ok_or_else(|| Error::invalid(&filter.path("operator"), "unknown operator"))
 }
 
-fn sort(value: &Value, path: &JsonPath) -> Result<Sort, Error> {
+fn sort(value: &Value, path: &InputPath) -> Result<Sort, Error> {
     match value {
         Value::String(name) => Ok(Sort {
             property_name: name.clone(),
@@ -588,12 +598,12 @@ fn sort(value: &Value, path: &JsonPath) -> Result<Sort, Error> {
         }),
         Value::Object(_) => {
             let sort = Object::new(value, path.clone())?;
-            sort.deny_unknown(&["propertyName", "direction"])?;
-            let direction = match sort.optional_str("direction")? {
+            sort.deny_unknown(&[Field::PropertyName, Field::Direction])?;
+            let direction = match sort.optional_str(Field::Direction)? {
                 None => SortDirection::Ascending,
                 Some(text) => SortDirection::parse(&text).ok_or_else(|| {
                     Error::invalid(
-                        &sort.path("direction"),
+                        &sort.path(Field::Direction),
                         format!(
                             "`{}` is not a direction; use \"ASCENDING\" or \"DESCENDING\"",
                             shorten(&text)
@@ -602,7 +612,7 @@ fn sort(value: &Value, path: &JsonPath) -> Result<Sort, Error> {
                 })?,
             };
             Ok(Sort {
-                property_name: sort.required_str("propertyName")?,
+                property_name: sort.required_str(Field::PropertyName)?,
                 direction,
             })
         }
@@ -638,10 +648,11 @@ fn quoted(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input_path::Vocabulary;
 
     fn problem(action: Action, input: &str) -> (String, String) {
         match parse(action, input) {
-            Err(Error::InvalidInput(problem)) => (problem.path.as_str().to_owned(), problem.message),
+            Err(Error::InvalidInput(problem)) => (problem.path_in(Vocabulary::Json), problem.message),
             other => panic!("expected invalid input for {input}, got {other:?}"),
         }
     }

@@ -6,27 +6,45 @@
 //! component is the `component` module, a thin layer that exports the WIT
 //! interfaces and sends requests through `wasi:http`.
 //!
-//! A call flows: [`input`] (JSON) or the WIT glue (typed) builds a
-//! [`request::ActionRequest`]; [`request`] checks it and builds the HTTP
-//! request; [`client`] sends it through a [`transport::Transport`] under the
-//! [`retry`] policy; [`response`] maps the answer; [`tool`] ties it together.
+//! Every action, through `tool.invoke` or a `crm` function, takes one path:
+//!
+//! 1. **parse**: [`input`] reads `tool.invoke`'s JSON (the component converts
+//!    a `crm` WIT record) into the action's typed [`request`];
+//! 2. **validate**: [`validate`] checks it against [`limits`] and the
+//!    [`entity`] and [`search`] tables, before the connection is checked;
+//! 3. **plan**: [`plan`] builds the [`http::HttpRequest`];
+//! 4. **send and decode**: the [`client`] sends it through a
+//!    [`transport::Transport`] under the [`retry`] policy, reads the response
+//!    with [`response`] and decodes the [`answer`], retrying a body of the
+//!    wrong shape like any malformed response;
+//! 5. **map errors**: every failure is an [`error::Error`]; an input problem's
+//!    [`input_path::InputPath`] is rendered in the caller's vocabulary.
+//!
+//! [`execute`] has the one entry point per action that runs steps 2 to 4;
+//! [`tool`] wraps it in JSON, the component in WIT types. The [`action`]
+//! table names the actions and their members; [`catalog`] describes them.
 
+pub mod action;
+pub mod answer;
 pub mod catalog;
 pub mod client;
 pub mod connection;
 pub mod connection_test;
 pub mod entity;
 pub mod error;
+pub mod execute;
 pub mod http;
 pub mod input;
+pub mod input_path;
 pub mod limits;
-pub mod output;
+pub mod plan;
 pub mod request;
 pub mod response;
 pub mod retry;
 pub mod search;
 pub mod tool;
 pub mod transport;
+pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
 mod component;

@@ -21,26 +21,6 @@ pub struct Success {
     pub body: String,
 }
 
-impl Success {
-    /// The body as a JSON tree (`Null` for an empty body), parsed on demand:
-    /// most answers are passed on as text and never need one. Valid JSON that
-    /// serde cannot hold (a number beyond `f64`, a lone surrogate, nesting
-    /// past its limit) is a malformed response, never a silent `Null`.
-    pub fn json(&self) -> Result<Value, Error> {
-        if self.body.is_empty() {
-            return Ok(Value::Null);
-        }
-        serde_json::from_str(&self.body).map_err(|error| {
-            Error::Transport(TransportError {
-                kind: TransportFailure::MalformedResponse,
-                message: format!("HubSpot's answer could not be read as JSON ({error})"),
-                status: Some(self.status),
-                attempts: 0,
-            })
-        })
-    }
-}
-
 /// Reads a response: 2xx with a JSON body (or none) is success, anything
 /// else becomes the matching error. `attempts` is recorded in the error.
 pub fn interpret(response: HttpResponse, attempts: u32) -> Result<Success, Error> {
@@ -398,9 +378,7 @@ mod tests {
         );
         assert_eq!(ok.map(|s| s.body), Ok(r#"{"id":"1"}"#.to_owned()));
         let empty = interpret(response(204, "", &[]), 1);
-        assert_eq!(empty.and_then(|s| s.json()), Ok(Value::Null));
-        let huge = interpret(response(200, r#"{"n": 1e400}"#, &[]), 1).and_then(|s| s.json());
-        assert!(matches!(huge, Err(Error::Transport(t)) if t.kind == TransportFailure::MalformedResponse));
+        assert_eq!(empty.map(|s| s.body), Ok(String::new()));
     }
 
     #[test]

@@ -22,8 +22,8 @@ pub const RULES: &[&str] = &[
     "**Transport failures**: requests that are safe to repeat are retried like 5xx; a create only when the request \
      certainly never left (`Delivery::NotSent`), so a record is never created twice. A host denial and a response \
      over the size cap are never retried: the same request would meet the same answer.",
-    "A **malformed** success body is retried only for requests that are safe to repeat: for a create it means \
-     HubSpot did create the record.",
+    "A **malformed** success body (not JSON, or not the shape the action reads) is retried only for requests \
+     that are safe to repeat: for a create it means HubSpot did create the record.",
     "Every other answer (4xx) is final.",
 ];
 

@@ -1,11 +1,9 @@
-//! The search request: filter groups, operators and sorts, the table of
-//! operators every other part reads, and the HubSpot body it becomes.
+//! The search request: filter groups, operators and sorts, and the table of
+//! operators every other part reads.
 
-use serde_json::{Map, Value, json};
-
-/// What a search operator needs besides the property name.
+/// What a search operator takes besides the property name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operand {
+pub enum Arity {
     /// One value in `value`.
     Value,
     /// A low bound in `value` and a high bound in `highValue`.
@@ -16,195 +14,202 @@ pub enum Operand {
     Nothing,
 }
 
-/// One of HubSpot's search operators.
+/// One of HubSpot's search operators; its name, arity and meaning are in
+/// [`OPERATORS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    /// `EQ`.
+    Eq,
+    /// `NEQ`.
+    Neq,
+    /// `LT`.
+    Lt,
+    /// `LTE`.
+    Lte,
+    /// `GT`.
+    Gt,
+    /// `GTE`.
+    Gte,
+    /// `BETWEEN`, inclusive.
+    Between,
+    /// `IN`.
+    In,
+    /// `NOT_IN`.
+    NotIn,
+    /// `HAS_PROPERTY`.
+    HasProperty,
+    /// `NOT_HAS_PROPERTY`.
+    NotHasProperty,
+    /// `CONTAINS_TOKEN`.
+    ContainsToken,
+    /// `NOT_CONTAINS_TOKEN`.
+    NotContainsToken,
+}
+
+/// What the connector knows of one search operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperatorInfo {
+    /// Which operator.
+    pub operator: Operator,
     /// HubSpot's name for it.
     pub name: &'static str,
     /// What it takes.
-    pub operand: Operand,
+    pub arity: Arity,
     /// What it matches, for the tool catalog.
     pub meaning: &'static str,
 }
 
-/// HubSpot's thirteen search operators.
+/// HubSpot's thirteen search operators, in [`Operator`]'s order.
 pub const OPERATORS: &[OperatorInfo] = &[
     OperatorInfo {
+        operator: Operator::Eq,
         name: "EQ",
-        operand: Operand::Value,
+        arity: Arity::Value,
         meaning: "equal to `value` (case-insensitive for text)",
     },
     OperatorInfo {
+        operator: Operator::Neq,
         name: "NEQ",
-        operand: Operand::Value,
+        arity: Arity::Value,
         meaning: "not equal to `value`",
     },
     OperatorInfo {
+        operator: Operator::Lt,
         name: "LT",
-        operand: Operand::Value,
+        arity: Arity::Value,
         meaning: "less than `value`",
     },
     OperatorInfo {
+        operator: Operator::Lte,
         name: "LTE",
-        operand: Operand::Value,
+        arity: Arity::Value,
         meaning: "less than or equal to `value`",
     },
     OperatorInfo {
+        operator: Operator::Gt,
         name: "GT",
-        operand: Operand::Value,
+        arity: Arity::Value,
         meaning: "greater than `value`",
     },
     OperatorInfo {
+        operator: Operator::Gte,
         name: "GTE",
-        operand: Operand::Value,
+        arity: Arity::Value,
         meaning: "greater than or equal to `value`",
     },
     OperatorInfo {
+        operator: Operator::Between,
         name: "BETWEEN",
-        operand: Operand::Range,
+        arity: Arity::Range,
         meaning: "from `value` to `highValue`, both inclusive",
     },
     OperatorInfo {
+        operator: Operator::In,
         name: "IN",
-        operand: Operand::Values,
+        arity: Arity::Values,
         meaning: "equal to one of `values` (lower-case for text)",
     },
     OperatorInfo {
+        operator: Operator::NotIn,
         name: "NOT_IN",
-        operand: Operand::Values,
+        arity: Arity::Values,
         meaning: "equal to none of `values`",
     },
     OperatorInfo {
+        operator: Operator::HasProperty,
         name: "HAS_PROPERTY",
-        operand: Operand::Nothing,
+        arity: Arity::Nothing,
         meaning: "has any value",
     },
     OperatorInfo {
+        operator: Operator::NotHasProperty,
         name: "NOT_HAS_PROPERTY",
-        operand: Operand::Nothing,
+        arity: Arity::Nothing,
         meaning: "has no value",
     },
     OperatorInfo {
+        operator: Operator::ContainsToken,
         name: "CONTAINS_TOKEN",
-        operand: Operand::Value,
+        arity: Arity::Value,
         meaning: "contains the word `value` (`*` is a wildcard)",
     },
     OperatorInfo {
+        operator: Operator::NotContainsToken,
         name: "NOT_CONTAINS_TOKEN",
-        operand: Operand::Value,
+        arity: Arity::Value,
         meaning: "does not contain the word `value`",
     },
 ];
+
+// `Operator::info` indexes the table by the variant: the build fails if an
+// entry is out of place.
+const _: () = {
+    let mut index = 0;
+    while index < OPERATORS.len() {
+        assert!(
+            OPERATORS[index].operator as usize == index,
+            "OPERATORS must list the operators in declaration order"
+        );
+        index += 1;
+    }
+};
+
+impl Operator {
+    /// What the table says of this operator.
+    pub fn info(self) -> &'static OperatorInfo {
+        &OPERATORS[self as usize]
+    }
+
+    /// HubSpot's name for the operator.
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// What the operator takes.
+    pub fn arity(self) -> Arity {
+        self.info().arity
+    }
+
+    /// Looks an operator up by HubSpot's name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        OPERATORS
+            .iter()
+            .find(|info| info.name == name)
+            .map(|info| info.operator)
+    }
+}
 
 /// The operator names, for messages and schemas.
 pub fn operator_names() -> Vec<&'static str> {
     OPERATORS.iter().map(|op| op.name).collect()
 }
 
-/// Looks an operator up by HubSpot's name.
-pub fn operator_info(name: &str) -> Option<&'static OperatorInfo> {
-    OPERATORS.iter().find(|op| op.name == name)
-}
-
-/// A search operator with its operand.
+/// What a filter compares the property with.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FilterOperator {
-    /// `EQ`.
-    Eq(String),
-    /// `NEQ`.
-    Neq(String),
-    /// `LT`.
-    Lt(String),
-    /// `LTE`.
-    Lte(String),
-    /// `GT`.
-    Gt(String),
-    /// `GTE`.
-    Gte(String),
-    /// `BETWEEN`, inclusive.
-    Between {
+pub enum Operand {
+    /// Nothing, for [`Arity::Nothing`].
+    None,
+    /// One value, for [`Arity::Value`].
+    Value(String),
+    /// Inclusive bounds, for [`Arity::Range`].
+    Range {
         /// Low bound.
         low: String,
         /// High bound.
         high: String,
     },
-    /// `IN`.
-    In(Vec<String>),
-    /// `NOT_IN`.
-    NotIn(Vec<String>),
-    /// `HAS_PROPERTY`.
-    HasProperty,
-    /// `NOT_HAS_PROPERTY`.
-    NotHasProperty,
-    /// `CONTAINS_TOKEN`.
-    ContainsToken(String),
-    /// `NOT_CONTAINS_TOKEN`.
-    NotContainsToken(String),
+    /// A list, for [`Arity::Values`].
+    Values(Vec<String>),
 }
 
-impl FilterOperator {
-    /// HubSpot's name for the operator.
-    pub fn name(&self) -> &'static str {
+impl Operand {
+    /// The arity this operand fits.
+    pub fn arity(&self) -> Arity {
         match self {
-            Self::Eq(_) => "EQ",
-            Self::Neq(_) => "NEQ",
-            Self::Lt(_) => "LT",
-            Self::Lte(_) => "LTE",
-            Self::Gt(_) => "GT",
-            Self::Gte(_) => "GTE",
-            Self::Between { .. } => "BETWEEN",
-            Self::In(_) => "IN",
-            Self::NotIn(_) => "NOT_IN",
-            Self::HasProperty => "HAS_PROPERTY",
-            Self::NotHasProperty => "NOT_HAS_PROPERTY",
-            Self::ContainsToken(_) => "CONTAINS_TOKEN",
-            Self::NotContainsToken(_) => "NOT_CONTAINS_TOKEN",
-        }
-    }
-
-    /// Builds the operator called `name` from its operands; `None` when the
-    /// name is unknown. The caller has checked that the operands fit
-    /// [`OperatorInfo::operand`].
-    pub fn from_parts(name: &str, value: String, high: String, values: Vec<String>) -> Option<Self> {
-        Some(match name {
-            "EQ" => Self::Eq(value),
-            "NEQ" => Self::Neq(value),
-            "LT" => Self::Lt(value),
-            "LTE" => Self::Lte(value),
-            "GT" => Self::Gt(value),
-            "GTE" => Self::Gte(value),
-            "BETWEEN" => Self::Between { low: value, high },
-            "IN" => Self::In(values),
-            "NOT_IN" => Self::NotIn(values),
-            "HAS_PROPERTY" => Self::HasProperty,
-            "NOT_HAS_PROPERTY" => Self::NotHasProperty,
-            "CONTAINS_TOKEN" => Self::ContainsToken(value),
-            "NOT_CONTAINS_TOKEN" => Self::NotContainsToken(value),
-            _ => return None,
-        })
-    }
-
-    /// The list operand, for `IN` and `NOT_IN`.
-    pub fn values(&self) -> Option<&[String]> {
-        match self {
-            Self::In(values) | Self::NotIn(values) => Some(values),
-            _ => None,
-        }
-    }
-
-    /// Every single-value operand (`value`, and `highValue` for `BETWEEN`).
-    pub fn scalar_operands(&self) -> Vec<(&'static str, &str)> {
-        match self {
-            Self::Eq(v)
-            | Self::Neq(v)
-            | Self::Lt(v)
-            | Self::Lte(v)
-            | Self::Gt(v)
-            | Self::Gte(v)
-            | Self::ContainsToken(v)
-            | Self::NotContainsToken(v) => vec![("value", v)],
-            Self::Between { low, high } => vec![("value", low), ("highValue", high)],
-            Self::In(_) | Self::NotIn(_) | Self::HasProperty | Self::NotHasProperty => Vec::new(),
+            Self::None => Arity::Nothing,
+            Self::Value(_) => Arity::Value,
+            Self::Range { .. } => Arity::Range,
+            Self::Values(_) => Arity::Values,
         }
     }
 }
@@ -215,7 +220,9 @@ pub struct Filter {
     /// The property's internal name.
     pub property_name: String,
     /// How to compare.
-    pub operator: FilterOperator,
+    pub operator: Operator,
+    /// What to compare with; its arity must be the operator's.
+    pub operand: Operand,
 }
 
 /// Sort order.
@@ -274,124 +281,34 @@ pub struct SearchRequest {
     pub after: Option<String>,
 }
 
-impl SearchRequest {
-    /// The JSON body HubSpot expects. Sorts always go as objects: HubSpot
-    /// honours those, while its handling of bare strings is undocumented.
-    pub fn body(&self) -> Value {
-        let mut body = Map::new();
-        if !self.filter_groups.is_empty() {
-            let groups: Vec<Value> = self
-                .filter_groups
-                .iter()
-                .map(|filters| json!({ "filters": filters.iter().map(filter_json).collect::<Vec<_>>() }))
-                .collect();
-            body.insert("filterGroups".into(), Value::Array(groups));
-        }
-        if !self.sorts.is_empty() {
-            let sorts: Vec<Value> = self
-                .sorts
-                .iter()
-                .map(|sort| json!({ "propertyName": sort.property_name, "direction": sort.direction.name() }))
-                .collect();
-            body.insert("sorts".into(), Value::Array(sorts));
-        }
-        if let Some(query) = &self.query {
-            body.insert("query".into(), Value::from(query.as_str()));
-        }
-        if !self.properties.is_empty() {
-            body.insert("properties".into(), json!(self.properties));
-        }
-        if let Some(limit) = self.limit {
-            body.insert("limit".into(), Value::from(limit));
-        }
-        if let Some(after) = &self.after {
-            body.insert("after".into(), Value::from(after.as_str()));
-        }
-        Value::Object(body)
-    }
-}
-
-fn filter_json(filter: &Filter) -> Value {
-    let mut object = Map::new();
-    object.insert("propertyName".into(), Value::from(filter.property_name.as_str()));
-    object.insert("operator".into(), Value::from(filter.operator.name()));
-    for (key, operand) in filter.operator.scalar_operands() {
-        object.insert(key.into(), Value::from(operand));
-    }
-    if let Some(values) = filter.operator.values() {
-        object.insert("values".into(), json!(values));
-    }
-    Value::Object(object)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_operator_in_the_table_builds_and_names_itself() {
-        for info in OPERATORS {
-            let op = FilterOperator::from_parts(info.name, "1".into(), "2".into(), vec!["a".into()]);
-            assert_eq!(op.map(|op| op.name()), Some(info.name));
-        }
-        assert_eq!(OPERATORS.len(), 13);
-        assert!(FilterOperator::from_parts("LIKE", String::new(), String::new(), Vec::new()).is_none());
-    }
-
-    #[test]
-    fn between_sends_value_and_high_value() {
-        let request = SearchRequest {
-            object_type: "deals".into(),
-            filter_groups: vec![vec![Filter {
-                property_name: "amount".into(),
-                operator: FilterOperator::Between {
-                    low: "10000".into(),
-                    high: "100000".into(),
-                },
-            }]],
-            sorts: vec![Sort {
-                property_name: "amount".into(),
-                direction: SortDirection::Ascending,
-            }],
-            limit: Some(25),
-            after: Some("0".into()),
-            ..SearchRequest::default()
-        };
-        assert_eq!(
-            request.body(),
-            json!({
-                "filterGroups": [{"filters": [{"propertyName": "amount", "operator": "BETWEEN", "value": "10000", "highValue": "100000"}]}],
-                "sorts": [{"propertyName": "amount", "direction": "ASCENDING"}],
-                "limit": 25,
-                "after": "0"
-            })
-        );
-    }
-
-    #[test]
-    fn an_empty_search_sends_an_empty_object() {
-        assert_eq!(SearchRequest::default().body(), json!({}));
-    }
-
-    #[test]
-    fn in_sends_values_and_has_property_sends_no_operand() {
-        let filters = [
-            Filter {
-                property_name: "dealstage".into(),
-                operator: FilterOperator::In(vec!["a".into(), "b".into()]),
-            },
-            Filter {
-                property_name: "email".into(),
-                operator: FilterOperator::HasProperty,
-            },
+    fn every_operator_appears_exactly_once_in_the_table() {
+        let every = [
+            Operator::Eq,
+            Operator::Neq,
+            Operator::Lt,
+            Operator::Lte,
+            Operator::Gt,
+            Operator::Gte,
+            Operator::Between,
+            Operator::In,
+            Operator::NotIn,
+            Operator::HasProperty,
+            Operator::NotHasProperty,
+            Operator::ContainsToken,
+            Operator::NotContainsToken,
         ];
-        assert_eq!(
-            filter_json(&filters[0]),
-            json!({"propertyName": "dealstage", "operator": "IN", "values": ["a", "b"]})
-        );
-        assert_eq!(
-            filter_json(&filters[1]),
-            json!({"propertyName": "email", "operator": "HAS_PROPERTY"})
-        );
+        assert_eq!(OPERATORS.len(), every.len());
+        for operator in every {
+            let rows = OPERATORS.iter().filter(|info| info.operator == operator).count();
+            assert_eq!(rows, 1, "{operator:?}");
+            assert_eq!(operator.info().operator, operator);
+            assert_eq!(Operator::from_name(operator.name()), Some(operator));
+        }
+        assert_eq!(Operator::from_name("LIKE"), None);
     }
 }

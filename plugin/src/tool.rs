@@ -1,67 +1,20 @@
-//! Runs actions: the one path every call takes, from a typed request to
-//! HubSpot's answer, and `invoke`'s JSON-in, JSON-out wrapper around it.
+//! `tool.invoke`: the action's JSON input in, HubSpot's JSON answer (or the
+//! connector's own report) out, through the same entry points as `crm`.
 
 use serde_json::json;
 
-use crate::client::Client;
+use crate::action::Action;
+use crate::answer::Json;
 use crate::connection::Connection;
-use crate::connection_test::{ConnectionReport, test_connection};
+use crate::connection_test::ConnectionReport;
 use crate::error::Error;
+use crate::execute;
 use crate::input;
-use crate::request::{Action, ActionRequest};
-use crate::retry::RetryPolicy;
+use crate::request::ActionRequest;
 use crate::transport::Transport;
 
-/// What an action produced.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Output {
-    /// HubSpot's JSON answer, as received.
-    HubSpot(String),
-    /// A record was archived (HubSpot answers 204 with no body).
-    Archived {
-        /// The record's id as given.
-        id: String,
-    },
-    /// The connection test's report.
-    Report(ConnectionReport),
-}
-
-impl Output {
-    /// The output as the JSON `invoke` returns.
-    pub fn to_json(&self) -> String {
-        match self {
-            Self::HubSpot(body) => body.clone(),
-            Self::Archived { id } => json!({ "id": id, "archived": true }).to_string(),
-            Self::Report(report) => serde_json::to_value(report).map_or_else(|_| "{}".to_owned(), |v| v.to_string()),
-        }
-    }
-}
-
-/// Runs one action: validates `request`, then sends it.
-pub fn run<T: Transport>(transport: &mut T, connection: &Connection, request: &ActionRequest) -> Result<Output, Error> {
-    // Input is checked before the connection so that a bad input never costs a request.
-    let http = request.to_http()?;
-    let mut client = Client::new(transport, connection, RetryPolicy::default())?;
-    match (request, http) {
-        (ActionRequest::TestConnection, _) => test_connection(&mut client).map(Output::Report),
-        (ActionRequest::Archive(archive), Some(http)) => {
-            client.send(&http)?;
-            Ok(Output::Archived {
-                id: archive.record_id.clone(),
-            })
-        }
-        (_, Some(http)) => client.send(&http).map(|success| Output::HubSpot(success.body)),
-        (_, None) => Ok(Output::HubSpot(String::new())),
-    }
-}
-
-/// Runs the connection test and returns its report.
-pub fn check_connection<T: Transport>(transport: &mut T, connection: &Connection) -> Result<ConnectionReport, Error> {
-    let mut client = Client::new(transport, connection, RetryPolicy::default())?;
-    test_connection(&mut client)
-}
-
-/// `tool.invoke`: runs the action called `action` on its JSON input.
+/// Runs the action called `action` on its JSON input and returns the JSON
+/// `invoke` answers with.
 pub fn invoke<T: Transport>(
     transport: &mut T,
     connection: &Connection,
@@ -70,7 +23,31 @@ pub fn invoke<T: Transport>(
 ) -> Result<String, Error> {
     let action = Action::from_name(action)?;
     let request = input::parse(action, input_json)?;
-    run(transport, connection, &request).map(|output| output.to_json())
+    let raw = |answer: Result<Json, Error>| answer.map(|Json(body)| body);
+    match &request {
+        ActionRequest::Create(request) => raw(execute::create(transport, connection, request)),
+        ActionRequest::Read(request) => raw(execute::read(transport, connection, request)),
+        ActionRequest::Update(request) => raw(execute::update(transport, connection, request)),
+        ActionRequest::Archive(request) => {
+            execute::archive(transport, connection, request).map(|()| archived(&request.record_id))
+        }
+        ActionRequest::Search(request) => raw(execute::search(transport, connection, request)),
+        ActionRequest::GetPipelines(request) => raw(execute::get_pipelines(transport, connection, request)),
+        ActionRequest::GetPipelineStage(request) => raw(execute::get_pipeline_stage(transport, connection, request)),
+        ActionRequest::GetProperties(request) => raw(execute::get_properties(transport, connection, request)),
+        ActionRequest::TestConnection => {
+            execute::test_connection(transport, connection).map(|report| report_json(&report))
+        }
+    }
+}
+
+/// HubSpot answers an archive with no body; `invoke` names the record.
+fn archived(id: &str) -> String {
+    json!({ "id": id, "archived": true }).to_string()
+}
+
+fn report_json(report: &ConnectionReport) -> String {
+    serde_json::to_value(report).map_or_else(|_| "{}".to_owned(), |v| v.to_string())
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use std::time::Duration;
 use hubspot_connector::connection::Connection;
 use hubspot_connector::error::Error;
 use hubspot_connector::http::{HttpRequest, HttpResponse, PathBuilder, percent_encode};
+use hubspot_connector::input_path::{InputPath, Vocabulary};
 use hubspot_connector::limits::{
     MAX_FILTER_GROUPS, MAX_FILTER_VALUES, MAX_FILTERS_PER_GROUP, MAX_FILTERS_TOTAL, MAX_ID_CHARS, MAX_NAME_CHARS,
     MAX_SEARCH_LIMIT, MIN_SEARCH_LIMIT,
@@ -67,13 +68,13 @@ fn split_url(path_and_query: &str) -> (Vec<&str>, Option<&str>) {
 fn built(request: &ActionRequest) -> Result<HttpRequest, Error> {
     request
         .to_http()
-        .and_then(|http| http.ok_or_else(|| Error::invalid(&Default::default(), "no request")))
+        .and_then(|http| http.ok_or_else(|| Error::invalid(&InputPath::root(), "no request")))
 }
 
 /// The JSON path of an input rejection, `None` for anything else.
-fn rejected_at(result: &Result<HttpRequest, Error>) -> Option<&str> {
+fn rejected_at(result: &Result<HttpRequest, Error>) -> Option<String> {
     match result {
-        Err(Error::InvalidInput(problem)) => Some(problem.path.as_str()),
+        Err(Error::InvalidInput(problem)) => Some(problem.path_in(Vocabulary::Json)),
         _ => None,
     }
 }
@@ -225,7 +226,7 @@ proptest! {
                 prop_assert_eq!(&segments[..4], &["crm", "v3", "objects", "contacts"]);
                 prop_assert_eq!(decode_strict(segments[4]), Some(id.clone()));
             } else {
-                prop_assert_eq!(rejected_at(&result), Some("entityId"), "{:?}", result);
+                prop_assert_eq!(rejected_at(&result), Some("entityId".to_owned()), "{:?}", result);
             }
         }
     }
@@ -243,9 +244,9 @@ proptest! {
             stage_id: stage.clone(),
         }));
         if !acceptable_id(&pipeline, false) {
-            prop_assert_eq!(rejected_at(&result), Some("pipelineId"), "{:?}", result);
+            prop_assert_eq!(rejected_at(&result), Some("pipelineId".to_owned()), "{:?}", result);
         } else if !acceptable_id(&stage, false) {
-            prop_assert_eq!(rejected_at(&result), Some("stageId"), "{:?}", result);
+            prop_assert_eq!(rejected_at(&result), Some("stageId".to_owned()), "{:?}", result);
         } else {
             let http = result.map_err(|e| TestCaseError::fail(format!("rejected: {e}")))?;
             let (segments, query) = split_url(&http.path_and_query);
@@ -308,7 +309,7 @@ proptest! {
             prop_assert_eq!(body.pointer("/properties").and_then(|p| p.get(&name)), Some(&Value::from(value)));
         } else {
             let expected = format!("properties.{name}");
-            prop_assert_eq!(rejected_at(&result), Some(expected.as_str()));
+            prop_assert_eq!(rejected_at(&result), Some(expected));
         }
     }
 
@@ -324,7 +325,7 @@ proptest! {
         if (MIN_SEARCH_LIMIT..=MAX_SEARCH_LIMIT).contains(&limit) {
             prop_assert!(result.is_ok(), "{} rejected: {:?}", limit, result);
         } else {
-            prop_assert_eq!(rejected_at(&result), Some("searchObj.limit"));
+            prop_assert_eq!(rejected_at(&result), Some("searchObj.limit".to_owned()));
         }
     }
 
@@ -387,7 +388,7 @@ proptest! {
             prop_assert_eq!(sent_counts, given_counts);
         } else {
             let path = match &result {
-                Err(Error::InvalidInput(problem)) => problem.path.as_str().to_owned(),
+                Err(Error::InvalidInput(problem)) => problem.path_in(Vocabulary::Json),
                 other => return Err(TestCaseError::fail(format!("{} groups, {total} filters: {other:?}", groups.len()))),
             };
             prop_assert!(path.starts_with("searchObj.filterGroups"), "{}", path);

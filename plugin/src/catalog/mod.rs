@@ -1,13 +1,14 @@
-//! The tool catalog `describe()` returns: every action with a title, a
-//! description written for a language model, its input schema, what it
-//! returns, and the specification's sample inputs.
+//! The tool catalog `describe()` returns, written for a language model: the
+//! connection, the errors, and every action with its schema, output and samples.
 
+mod errors;
 mod schema;
 
 use serde_json::{Value, json};
 
+use crate::action::Action;
+use crate::connection::DEFAULT_API_BASE;
 use crate::limits::{MAX_FILTERS_TOTAL, MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS};
-use crate::request::Action;
 
 pub use schema::{CUSTOM_OBJECT_PATTERN, NAME_PATTERN, input_schema};
 
@@ -113,8 +114,7 @@ fn entry(action: Action) -> Entry {
 /// The whole catalog.
 pub fn describe() -> Value {
     let examples: Vec<Value> = serde_json::from_str(EXAMPLES).unwrap_or_default();
-    let actions: Vec<Value> = Action::ALL
-        .into_iter()
+    let actions: Vec<Value> = Action::all()
         .map(|action| {
             let Entry {
                 title,
@@ -143,13 +143,34 @@ pub fn describe() -> Value {
             "HubSpot CRM through its v3 API: create, read, update, archive and search records of the standard CRM \
              objects, and discover pipelines, stages and properties. Property values are text. Search returns at most \
              {MAX_SEARCH_LIMIT} records per page, {MAX_FILTERS_TOTAL} filters per search and {MAX_SEARCH_RESULTS} results in all. \
-             Errors are typed: invalid-input (nothing was sent; `path` names the field to fix), validation (HubSpot \
-             refused values; `problems` lists each with its allowed values), unauthorized, forbidden (with \
-             missingScopes), not-found, conflict (with existingId), rate-limited (with retryAfterMs), hubspot, transport."
+             Every failure is a case of the WIT `error` variant, listed in `errors` with what to do: {}. \
+             An invalid-input error means nothing was sent; its `path` names the value to fix, by JSON member for tool.invoke \
+             (`searchObj.limit`) and by WIT field for the crm functions (`search-request.limit`). Errors from HubSpot's \
+             answer carry it as an `api-error` ({}), directly or as `detail`: forbidden adds `missing-scopes`, conflict \
+             `existing-id`, validation `problems` (each with its `allowed-values`), rate-limited `policy` and \
+             `retry-after-ms`; transport has its own `kind`, `status` and `attempts`.",
+            errors::kinds().join(", "),
+            errors::API_ERROR_FIELDS.join(", "),
         ),
+        "connection": connection(),
+        "errors": errors::errors(),
         "actions": actions,
     })
 }
+
+/// What every call takes besides its input: the WIT `connection` record.
+fn connection() -> Value {
+    json!({
+        "description": "Every call takes a `connection`: `access-token`, a HubSpot Private App token sent as a bearer \
+            token (empty when the host adds the credential), and `api-base`, the scheme and host of the API, absent \
+            for the default.",
+        "fields": CONNECTION_FIELDS,
+        "defaultApiBase": DEFAULT_API_BASE,
+    })
+}
+
+/// The fields of the WIT `connection` record.
+const CONNECTION_FIELDS: [&str; 2] = ["access-token", "api-base"];
 
 #[cfg(test)]
 mod tests {
@@ -160,8 +181,8 @@ mod tests {
     fn every_action_is_described_with_a_schema() {
         let catalog = describe();
         let actions = catalog["actions"].as_array().unwrap();
-        assert_eq!(actions.len(), Action::ALL.len());
-        for (entry, action) in actions.iter().zip(Action::ALL) {
+        assert_eq!(actions.len(), crate::action::ACTIONS.len());
+        for (entry, action) in actions.iter().zip(Action::all()) {
             assert_eq!(entry["name"], action.name());
             assert_eq!(
                 entry["inputSchema"]["$schema"],
@@ -180,6 +201,51 @@ mod tests {
             let request = input::parse(action, &example["input"].to_string());
             let built = request.and_then(|r| r.to_http());
             assert!(built.is_ok(), "{}: {built:?}", example["title"]);
+        }
+    }
+
+    #[test]
+    fn the_connection_is_described_with_the_connector_s_default_base() {
+        let catalog = describe();
+        assert_eq!(
+            catalog.pointer("/connection/defaultApiBase").and_then(Value::as_str),
+            Some(DEFAULT_API_BASE)
+        );
+        let wit = include_str!("../../../wit/types.wit");
+        for field in CONNECTION_FIELDS {
+            assert!(wit.contains(&format!("        {field}: ")), "{field}");
+        }
+    }
+
+    #[test]
+    fn errors_are_described_in_wit_names() {
+        let catalog = describe();
+        let description = catalog["description"].as_str().unwrap();
+        for camel in [
+            "missingScopes",
+            "existingId",
+            "retryAfterMs",
+            "allowedValues",
+            "correlationId",
+        ] {
+            assert!(!description.contains(camel), "{camel}");
+        }
+        for wit in [
+            "missing-scopes",
+            "existing-id",
+            "retry-after-ms",
+            "allowed-values",
+            "`path`",
+        ] {
+            assert!(description.contains(wit), "{wit}");
+        }
+        let errors = catalog["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 9);
+        for error in errors {
+            for member in ["kind", "payload", "meaning", "whatToDo"] {
+                assert!(error[member].as_str().is_some_and(|text| !text.is_empty()), "{error}");
+            }
+            assert!(!error["fields"].as_array().unwrap().is_empty(), "{error}");
         }
     }
 

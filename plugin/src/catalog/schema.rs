@@ -3,21 +3,22 @@
 
 use serde_json::{Value, json};
 
+use crate::action::Action;
 use crate::entity::{ENTITIES, accepted_names, pipelined_names};
 use crate::limits::{
     MAX_ASSOCIATION_TYPES, MAX_ASSOCIATIONS, MAX_FILTER_GROUPS, MAX_FILTER_VALUES, MAX_FILTERS_PER_GROUP, MAX_ID_CHARS,
     MAX_NAME_CHARS, MAX_NAME_LIST, MAX_PROPERTIES, MAX_PROPERTY_VALUE_CHARS, MAX_QUERY_CHARS, MAX_SEARCH_LIMIT,
     MAX_SEARCH_RESULTS, MAX_SORTS, MIN_SEARCH_LIMIT,
 };
-use crate::request::{Action, AssociationCategory};
-use crate::search::{OPERATORS, Operand, SortDirection};
+use crate::request::AssociationCategory;
+use crate::search::{Arity, OPERATORS, SortDirection};
 
-/// The pattern of a HubSpot internal name, as `request::check_name` checks it.
+/// The pattern of a HubSpot internal name, as `validate::check_name` checks it.
 pub const NAME_PATTERN: &str = "^[A-Za-z_][A-Za-z0-9_-]*$";
 /// The pattern of a custom object type id.
 pub const CUSTOM_OBJECT_PATTERN: &str = "^2-[0-9]{1,18}$";
 /// Text without control characters (Unicode `Cc`, what `char::is_control`
-/// matches), as `request::check_identifier` requires of ids.
+/// matches), as `validate::check_identifier` requires of ids.
 pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
 
 /// The input schema of `action`.
@@ -350,10 +351,10 @@ fn offsets_from_max_results() -> String {
 }
 
 fn filter() -> Value {
-    let with = |operand: Operand| -> Vec<&str> {
+    let with = |arity: Arity| -> Vec<&str> {
         OPERATORS
             .iter()
-            .filter(|op| op.operand == operand)
+            .filter(|op| op.arity == arity)
             .map(|op| op.name)
             .collect()
     };
@@ -379,28 +380,28 @@ fn filter() -> Value {
         },
         "allOf": [
             {
-                "if": { "properties": { "operator": { "enum": with(Operand::Value) } } },
+                "if": { "properties": { "operator": { "enum": with(Arity::Value) } } },
                 "then": {
                     "required": ["value"],
                     "properties": { "value": scalar_value, "highValue": absent, "values": absent },
                 },
             },
             {
-                "if": { "properties": { "operator": { "enum": with(Operand::Range) } } },
+                "if": { "properties": { "operator": { "enum": with(Arity::Range) } } },
                 "then": {
                     "required": ["value", "highValue"],
                     "properties": { "value": scalar_value, "highValue": scalar_value, "values": absent },
                 },
             },
             {
-                "if": { "properties": { "operator": { "enum": with(Operand::Values) } } },
+                "if": { "properties": { "operator": { "enum": with(Arity::Values) } } },
                 "then": {
                     "required": ["values"],
                     "properties": { "value": absent, "highValue": absent, "values": values },
                 },
             },
             {
-                "if": { "properties": { "operator": { "enum": with(Operand::Nothing) } } },
+                "if": { "properties": { "operator": { "enum": with(Arity::Nothing) } } },
                 "then": { "properties": { "value": absent, "highValue": absent, "values": absent } },
             },
         ],
@@ -410,11 +411,10 @@ fn filter() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::input_fields;
 
     #[test]
     fn every_schema_lists_exactly_the_members_the_parser_accepts() {
-        for action in Action::ALL {
+        for action in Action::all() {
             let schema = input_schema(action);
             let mut listed: Vec<&str> = schema["properties"]
                 .as_object()
@@ -422,7 +422,7 @@ mod tests {
                 .keys()
                 .map(String::as_str)
                 .collect();
-            let mut accepted = input_fields(action).to_vec();
+            let mut accepted: Vec<&str> = action.info().input.iter().filter_map(|f| f.json()).collect();
             listed.sort_unstable();
             accepted.sort_unstable();
             assert_eq!(listed, accepted, "{}", action.name());

@@ -2,14 +2,15 @@
 
 use super::bindings::exports::connector::hubspot::crm;
 use super::bindings::exports::connector::hubspot::types as wit;
+use crate::answer::{CrmRecord, Pipeline, PipelineStage, PropertyDefinition, SearchPage};
 use crate::connection::Connection;
 use crate::connection_test::{Access, ConnectionReport, ScopeSource};
 use crate::error::{self, Error, RateLimitPolicy, TransportFailure};
-use crate::output::{CrmRecord, Pipeline, PipelineStage, PropertyDefinition, SearchPage};
+use crate::input_path::Vocabulary;
 use crate::request::{
     ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest, ReadRequest, UpdateRequest,
 };
-use crate::search::{Filter, FilterOperator, SearchRequest, Sort, SortDirection};
+use crate::search::{Filter, Operand, Operator, SearchRequest, Sort, SortDirection};
 
 pub fn connection(conn: &wit::Connection) -> Connection {
     Connection {
@@ -91,9 +92,13 @@ pub fn search(request: crm::SearchRequest) -> SearchRequest {
                 group
                     .filters
                     .into_iter()
-                    .map(|f| Filter {
-                        property_name: f.property_name,
-                        operator: operator(f.operator),
+                    .map(|f| {
+                        let (operator, operand) = operator(f.operator);
+                        Filter {
+                            property_name: f.property_name,
+                            operator,
+                            operand,
+                        }
                     })
                     .collect()
             })
@@ -116,25 +121,30 @@ pub fn search(request: crm::SearchRequest) -> SearchRequest {
     }
 }
 
-fn operator(operator: crm::FilterOperator) -> FilterOperator {
+/// The WIT variant carries operator and operand together; the table in
+/// `search` knows everything else about the operator.
+fn operator(operator: crm::FilterOperator) -> (Operator, Operand) {
     use crm::FilterOperator as W;
     match operator {
-        W::Eq(v) => FilterOperator::Eq(v),
-        W::Neq(v) => FilterOperator::Neq(v),
-        W::Lt(v) => FilterOperator::Lt(v),
-        W::Lte(v) => FilterOperator::Lte(v),
-        W::Gt(v) => FilterOperator::Gt(v),
-        W::Gte(v) => FilterOperator::Gte(v),
-        W::Between(range) => FilterOperator::Between {
-            low: range.low,
-            high: range.high,
-        },
-        W::In(values) => FilterOperator::In(values),
-        W::NotIn(values) => FilterOperator::NotIn(values),
-        W::HasProperty => FilterOperator::HasProperty,
-        W::NotHasProperty => FilterOperator::NotHasProperty,
-        W::ContainsToken(v) => FilterOperator::ContainsToken(v),
-        W::NotContainsToken(v) => FilterOperator::NotContainsToken(v),
+        W::Eq(v) => (Operator::Eq, Operand::Value(v)),
+        W::Neq(v) => (Operator::Neq, Operand::Value(v)),
+        W::Lt(v) => (Operator::Lt, Operand::Value(v)),
+        W::Lte(v) => (Operator::Lte, Operand::Value(v)),
+        W::Gt(v) => (Operator::Gt, Operand::Value(v)),
+        W::Gte(v) => (Operator::Gte, Operand::Value(v)),
+        W::Between(range) => (
+            Operator::Between,
+            Operand::Range {
+                low: range.low,
+                high: range.high,
+            },
+        ),
+        W::In(values) => (Operator::In, Operand::Values(values)),
+        W::NotIn(values) => (Operator::NotIn, Operand::Values(values)),
+        W::HasProperty => (Operator::HasProperty, Operand::None),
+        W::NotHasProperty => (Operator::NotHasProperty, Operand::None),
+        W::ContainsToken(v) => (Operator::ContainsToken, Operand::Value(v)),
+        W::NotContainsToken(v) => (Operator::NotContainsToken, Operand::Value(v)),
     }
 }
 
@@ -291,10 +301,12 @@ fn api_error(detail: error::ApiError) -> wit::ApiError {
     }
 }
 
-pub fn error(error: Error) -> wit::Error {
+/// The WIT error, with an input problem's path in `vocabulary`: the one of
+/// the interface the caller used.
+pub fn error(error: Error, vocabulary: Vocabulary) -> wit::Error {
     match error {
         Error::InvalidInput(problem) => wit::Error::InvalidInput(wit::InputProblem {
-            path: problem.path.as_str().to_owned(),
+            path: problem.path_in(vocabulary),
             message: problem.message,
         }),
         Error::Unauthorized(detail) => wit::Error::Unauthorized(api_error(*detail)),

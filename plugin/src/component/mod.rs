@@ -8,10 +8,13 @@ use bindings::exports::connector::hubspot::crm::{self, Guest as Crm};
 use bindings::exports::connector::hubspot::tool::Guest as Tool;
 use bindings::exports::connector::hubspot::types::{Connection, Error};
 
+use crate::action::Action;
+use crate::answer::{CrmRecord, PipelineList, PipelineStage, PropertyList, SearchPage};
 use crate::catalog;
-use crate::output::{self, CrmRecord, Pipeline, PipelineStage, PropertyDefinition, Results, SearchPage};
-use crate::request::{ActionRequest, PipelinesRequest, PropertiesRequest, StageRequest};
-use crate::tool::{self, Output};
+use crate::execute;
+use crate::input_path::Vocabulary;
+use crate::request::{PipelinesRequest, PropertiesRequest, StageRequest};
+use crate::tool;
 use wasi_transport::WasiTransport;
 
 mod bindings {
@@ -39,18 +42,10 @@ mod export {
     super::bindings::export!(Component with_types_in super::bindings);
 }
 
-/// Runs `request` and returns HubSpot's JSON body for typed decoding.
-fn run(conn: &Connection, request: &ActionRequest) -> Result<Output, crate::error::Error> {
-    tool::run(&mut WasiTransport, &convert::connection(conn), request)
-}
-
-fn run_json(conn: &Connection, request: &ActionRequest) -> Result<String, crate::error::Error> {
-    run(conn, request).map(|output| output.to_json())
-}
-
 impl Tool for Component {
     fn invoke(conn: Connection, action: String, input_json: String) -> Result<String, Error> {
-        tool::invoke(&mut WasiTransport, &convert::connection(&conn), &action, &input_json).map_err(convert::error)
+        tool::invoke(&mut WasiTransport, &convert::connection(&conn), &action, &input_json)
+            .map_err(|error| convert::error(error, Vocabulary::Json))
     }
 
     fn describe() -> String {
@@ -60,34 +55,43 @@ impl Tool for Component {
 
 impl Crm for Component {
     fn create(conn: Connection, request: crm::CreateRequest) -> Result<crm::CrmRecord, Error> {
-        let body = run_json(&conn, &ActionRequest::Create(convert::create(request)));
-        typed::<CrmRecord, _>(body, convert::record)
+        let request = convert::create(request);
+        execute::create::<_, CrmRecord>(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(convert::record)
+            .map_err(in_wit(Action::Create))
     }
 
     fn read(conn: Connection, request: crm::ReadRequest) -> Result<crm::CrmRecord, Error> {
-        let body = run_json(&conn, &ActionRequest::Read(convert::read(request)));
-        typed::<CrmRecord, _>(body, convert::record)
+        let request = convert::read(request);
+        execute::read::<_, CrmRecord>(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(convert::record)
+            .map_err(in_wit(Action::Read))
     }
 
     fn update(conn: Connection, request: crm::UpdateRequest) -> Result<crm::CrmRecord, Error> {
-        let body = run_json(&conn, &ActionRequest::Update(convert::update(request)));
-        typed::<CrmRecord, _>(body, convert::record)
+        let request = convert::update(request);
+        execute::update::<_, CrmRecord>(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(convert::record)
+            .map_err(in_wit(Action::Update))
     }
 
     fn archive(conn: Connection, request: crm::ArchiveRequest) -> Result<(), Error> {
-        run(&conn, &ActionRequest::Archive(convert::archive(request)))
-            .map(|_| ())
-            .map_err(convert::error)
+        let request = convert::archive(request);
+        execute::archive(&mut WasiTransport, &convert::connection(&conn), &request).map_err(in_wit(Action::Archive))
     }
 
     fn search(conn: Connection, request: crm::SearchRequest) -> Result<crm::SearchPage, Error> {
-        let body = run_json(&conn, &ActionRequest::Search(convert::search(request)));
-        typed::<SearchPage, _>(body, convert::search_page)
+        let request = convert::search(request);
+        execute::search::<_, SearchPage>(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(convert::search_page)
+            .map_err(in_wit(Action::Search))
     }
 
     fn get_pipelines(conn: Connection, object_type: String) -> Result<Vec<crm::Pipeline>, Error> {
-        let body = run_json(&conn, &ActionRequest::GetPipelines(PipelinesRequest { object_type }));
-        typed::<Results<Pipeline>, _>(body, |list| list.results.into_iter().map(convert::pipeline).collect())
+        let request = PipelinesRequest { object_type };
+        execute::get_pipelines::<_, PipelineList>(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(|list| list.results.into_iter().map(convert::pipeline).collect())
+            .map_err(in_wit(Action::GetPipelines))
     }
 
     fn get_pipeline_stage(
@@ -101,8 +105,9 @@ impl Crm for Component {
             pipeline_id,
             stage_id,
         };
-        let body = run_json(&conn, &ActionRequest::GetPipelineStage(request));
-        typed::<PipelineStage, _>(body, convert::stage)
+        execute::get_pipeline_stage::<_, PipelineStage>(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(convert::stage)
+            .map_err(in_wit(Action::GetPipelineStage))
     }
 
     fn get_properties(
@@ -110,26 +115,21 @@ impl Crm for Component {
         object_type: String,
         archived: bool,
     ) -> Result<Vec<crm::PropertyDefinition>, Error> {
-        let body = run_json(
-            &conn,
-            &ActionRequest::GetProperties(PropertiesRequest { object_type, archived }),
-        );
-        typed::<Results<PropertyDefinition>, _>(body, |list| list.results.into_iter().map(convert::property).collect())
+        let request = PropertiesRequest { object_type, archived };
+        execute::get_properties::<_, PropertyList>(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(|list| list.results.into_iter().map(convert::property).collect())
+            .map_err(in_wit(Action::GetProperties))
     }
 
     fn test_connection(conn: Connection) -> Result<crm::ConnectionReport, Error> {
-        tool::check_connection(&mut WasiTransport, &convert::connection(&conn))
+        execute::test_connection(&mut WasiTransport, &convert::connection(&conn))
             .map(convert::report)
-            .map_err(convert::error)
+            .map_err(in_wit(Action::TestConnection))
     }
 }
 
-/// Decodes HubSpot's JSON into `T` and converts it to the WIT type.
-fn typed<T, W>(body: Result<String, crate::error::Error>, into_wit: impl FnOnce(T) -> W) -> Result<W, Error>
-where
-    T: serde::de::DeserializeOwned,
-{
-    body.and_then(|body| output::parse::<T>(&body))
-        .map(into_wit)
-        .map_err(convert::error)
+/// Converts an error of `action`'s `crm` function, naming input problems by
+/// its WIT fields.
+fn in_wit(action: Action) -> impl Fn(crate::error::Error) -> Error {
+    move |error| convert::error(error, Vocabulary::Wit(action))
 }

@@ -1,5 +1,5 @@
-//! HubSpot's answers as typed values, for the `crm` interface: records,
-//! search pages, pipelines and property definitions read from the JSON.
+//! HubSpot's answers as the client decodes them: the JSON `tool` passes on as
+//! received, and the typed records, pages, pipelines and properties of `crm`.
 
 use std::collections::BTreeMap;
 
@@ -7,20 +7,77 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::error::{Error, TransportError, TransportFailure};
-
-/// Reads a typed answer from HubSpot's JSON; a body of the wrong shape is a
-/// malformed response.
-pub fn parse<T: DeserializeOwned>(body: &str) -> Result<T, Error> {
-    serde_json::from_str(body).map_err(|error| {
-        Error::Transport(TransportError {
-            kind: TransportFailure::MalformedResponse,
-            message: format!("HubSpot's answer does not have the documented shape: {error}"),
-            status: None,
-            attempts: 1,
-        })
-    })
+/// An answer the client reads from a successful response, inside its retry
+/// loop: a body that does not decode is a malformed response like any other.
+pub trait Decode: Sized {
+    /// Reads the body of a 2xx response, UTF-8 JSON or empty (as
+    /// [`crate::response::interpret`] checked it); on failure, says why.
+    fn decode(body: String) -> Result<Self, String>;
 }
+
+/// HubSpot's JSON answer as received (empty for 204), for `tool.invoke`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Json(pub String);
+
+impl Decode for Json {
+    fn decode(body: String) -> Result<Self, String> {
+        Ok(Self(body))
+    }
+}
+
+/// No answer is read: archive's 204, and the reads that only probe access.
+impl Decode for () {
+    fn decode(_: String) -> Result<Self, String> {
+        Ok(())
+    }
+}
+
+/// The answer as a JSON tree, `Null` for an empty body. Valid JSON that serde
+/// cannot hold (a number beyond `f64`, a lone surrogate, nesting past its
+/// limit) does not decode, rather than becoming a silent `Null`.
+impl Decode for Value {
+    fn decode(body: String) -> Result<Self, String> {
+        if body.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_str(&body).map_err(|error| format!("HubSpot's answer could not be read as JSON ({error})"))
+    }
+}
+
+/// Reads a typed answer from HubSpot's JSON.
+fn shaped<T: DeserializeOwned>(body: &str) -> Result<T, String> {
+    serde_json::from_str(body).map_err(|error| format!("HubSpot's answer does not have the documented shape: {error}"))
+}
+
+impl Decode for CrmRecord {
+    fn decode(body: String) -> Result<Self, String> {
+        shaped(&body)
+    }
+}
+
+impl Decode for SearchPage {
+    fn decode(body: String) -> Result<Self, String> {
+        shaped(&body)
+    }
+}
+
+impl Decode for PipelineStage {
+    fn decode(body: String) -> Result<Self, String> {
+        shaped(&body)
+    }
+}
+
+impl<T: DeserializeOwned> Decode for Results<T> {
+    fn decode(body: String) -> Result<Self, String> {
+        shaped(&body)
+    }
+}
+
+/// The pipelines of an object type.
+pub type PipelineList = Results<Pipeline>;
+
+/// The property definitions of an object type.
+pub type PropertyList = Results<PropertyDefinition>;
 
 /// A CRM record.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -294,11 +351,12 @@ mod tests {
 
     #[test]
     fn a_record_with_history_and_associations_reads_fully() {
-        let record: CrmRecord = parse(
+        let record = CrmRecord::decode(
             r#"{"id":"512","properties":{"email":"a@b.co","firstname":null,"hs_object_id":"512"},
                 "propertiesWithHistory":{"dealstage":[{"value":"closedwon","timestamp":"2024-05-02T10:00:00.000Z","sourceType":"API","updatedByUserId":123}]},
                 "associations":{"companies":{"results":[{"id":"900","type":"contact_to_company"}]}},
-                "createdAt":"2019-10-30T03:30:17.883Z","updatedAt":"2019-12-07T16:50:06.678Z","archived":false}"#,
+                "createdAt":"2019-10-30T03:30:17.883Z","updatedAt":"2019-12-07T16:50:06.678Z","archived":false}"#
+                .to_owned(),
         )
         .unwrap();
         assert_eq!(record.properties.get("firstname"), Some(&None));
@@ -314,23 +372,35 @@ mod tests {
 
     #[test]
     fn search_pages_expose_the_next_cursor() {
-        let page: SearchPage =
-            parse(r#"{"total":3,"results":[],"paging":{"next":{"after":"2","link":"?after=2"}}}"#).unwrap();
+        let page =
+            SearchPage::decode(r#"{"total":3,"results":[],"paging":{"next":{"after":"2","link":"?after=2"}}}"#.into())
+                .unwrap();
         assert_eq!(page.next_after(), Some("2"));
-        let last: SearchPage = parse(r#"{"total":0,"results":[]}"#).unwrap();
+        let last = SearchPage::decode(r#"{"total":0,"results":[]}"#.into()).unwrap();
         assert_eq!(last.next_after(), None);
     }
 
     #[test]
-    fn a_body_of_the_wrong_shape_is_a_malformed_response() {
-        let result = parse::<CrmRecord>(r#"{"results":[]}"#);
-        assert!(matches!(result, Err(Error::Transport(t)) if t.kind == TransportFailure::MalformedResponse));
+    fn a_body_of_the_wrong_shape_does_not_decode() {
+        let result = CrmRecord::decode(r#"{"results":[]}"#.into());
+        assert!(
+            matches!(&result, Err(why) if why.contains("documented shape")),
+            "{result:?}"
+        );
+    }
+
+    #[test]
+    fn raw_answers_are_kept_as_received_and_trees_refuse_what_serde_cannot_hold() {
+        assert_eq!(Json::decode(r#"{"id":"1"}"#.into()), Ok(Json(r#"{"id":"1"}"#.into())));
+        assert_eq!(Value::decode(String::new()), Ok(Value::Null));
+        assert!(Value::decode(r#"{"n": 1e400}"#.into()).is_err());
     }
 
     #[test]
     fn stage_metadata_becomes_text() {
-        let stage: PipelineStage = parse(
-            r#"{"id":"closedwon","label":"Closed won","displayOrder":5,"metadata":{"isClosed":"true","probability":1.0},"archived":false,"createdAt":"1970-01-01T00:00:00Z","updatedAt":"1970-01-01T00:00:00Z"}"#,
+        let stage = PipelineStage::decode(
+            r#"{"id":"closedwon","label":"Closed won","displayOrder":5,"metadata":{"isClosed":"true","probability":1.0},"archived":false,"createdAt":"1970-01-01T00:00:00Z","updatedAt":"1970-01-01T00:00:00Z"}"#
+                .to_owned(),
         )
         .unwrap();
         assert_eq!(stage.metadata["probability"], "1.0");

@@ -1,0 +1,394 @@
+//! The HTTP request each action becomes once validated: method, path with
+//! every value percent-encoded, query, JSON body, and whether it may be resent.
+
+use serde_json::{Map, Value, json};
+
+use crate::entity::ObjectType;
+use crate::error::Error;
+use crate::http::{HttpRequest, Method, PathBuilder, Repeatable};
+use crate::request::{
+    ActionRequest, ArchiveRequest, AssociationInput, CreateRequest, PipelinesRequest, PropertiesRequest, ReadRequest,
+    StageRequest, UpdateRequest,
+};
+use crate::search::{Filter, Operand, SearchRequest};
+use crate::validate;
+
+/// `POST /crm/v3/objects/{type}`, once the request passed [`validate::create`].
+pub fn create(request: &CreateRequest) -> Result<HttpRequest, Error> {
+    let object_type = validate::create(request)?;
+    let mut body = Map::new();
+    body.insert("properties".into(), properties_json(&request.properties));
+    if !request.associations.is_empty() {
+        body.insert("associations".into(), associations_json(&request.associations));
+    }
+    Ok(HttpRequest {
+        method: Method::Post,
+        path_and_query: objects_path(object_type).finish(),
+        body: Some(Value::Object(body).to_string().into_bytes()),
+        repeatable: Repeatable::OnlyIfUnprocessed,
+    })
+}
+
+/// `GET /crm/v3/objects/{type}/{id}`, once the request passed [`validate::read`].
+pub fn read(request: &ReadRequest) -> Result<HttpRequest, Error> {
+    let types = validate::read(request)?;
+    let associations: Vec<String> = types
+        .associations
+        .iter()
+        .map(|object_type| object_type.path_segment().to_owned())
+        .collect();
+    let mut path = objects_path(types.object_type)
+        .segment(&request.record_id)
+        .query_list("properties", &request.properties)
+        .query_list("propertiesWithHistory", &request.properties_with_history)
+        .query_list("associations", &associations);
+    if request.archived {
+        path = path.query("archived", "true");
+    }
+    if let Some(id_property) = &request.id_property {
+        path = path.query("idProperty", id_property);
+    }
+    Ok(get(path.finish()))
+}
+
+/// `PATCH /crm/v3/objects/{type}/{id}`, once the request passed [`validate::update`].
+pub fn update(request: &UpdateRequest) -> Result<HttpRequest, Error> {
+    let object_type = validate::update(request)?;
+    let mut path = objects_path(object_type).segment(&request.record_id);
+    if let Some(id_property) = &request.id_property {
+        path = path.query("idProperty", id_property);
+    }
+    Ok(HttpRequest {
+        method: Method::Patch,
+        path_and_query: path.finish(),
+        body: Some(
+            json!({ "properties": properties_json(&request.properties) })
+                .to_string()
+                .into_bytes(),
+        ),
+        repeatable: Repeatable::Yes,
+    })
+}
+
+/// `DELETE /crm/v3/objects/{type}/{id}`, once the request passed [`validate::archive`].
+pub fn archive(request: &ArchiveRequest) -> Result<HttpRequest, Error> {
+    let object_type = validate::archive(request)?;
+    Ok(HttpRequest {
+        method: Method::Delete,
+        path_and_query: objects_path(object_type).segment(&request.record_id).finish(),
+        body: None,
+        repeatable: Repeatable::Yes,
+    })
+}
+
+/// `POST /crm/v3/objects/{type}/search`, once the request passed [`validate::search`].
+pub fn search(request: &SearchRequest) -> Result<HttpRequest, Error> {
+    let object_type = validate::search(request)?;
+    Ok(HttpRequest {
+        method: Method::Post,
+        path_and_query: objects_path(object_type).literal("search").finish(),
+        body: Some(search_body(request).to_string().into_bytes()),
+        repeatable: Repeatable::Yes,
+    })
+}
+
+/// `GET /crm/v3/pipelines/{type}`, once the request passed [`validate::pipelines`].
+pub fn pipelines(request: &PipelinesRequest) -> Result<HttpRequest, Error> {
+    let object_type = validate::pipelines(request)?;
+    Ok(get(pipelines_path(object_type).finish()))
+}
+
+/// `GET /crm/v3/pipelines/{type}/{pipeline}/stages/{stage}`, once the request
+/// passed [`validate::stage`].
+pub fn stage(request: &StageRequest) -> Result<HttpRequest, Error> {
+    let object_type = validate::stage(request)?;
+    Ok(get(pipelines_path(object_type)
+        .segment(&request.pipeline_id)
+        .literal("stages")
+        .segment(&request.stage_id)
+        .finish()))
+}
+
+/// `GET /crm/v3/properties/{type}`, once the request passed [`validate::properties`].
+pub fn properties(request: &PropertiesRequest) -> Result<HttpRequest, Error> {
+    let object_type = validate::properties(request)?;
+    let mut path = PathBuilder::new("/crm/v3/properties").segment(object_type.path_segment());
+    if request.archived {
+        path = path.query("archived", "true");
+    }
+    Ok(get(path.finish()))
+}
+
+impl ActionRequest {
+    /// Checks everything that can be checked without HubSpot and builds the
+    /// HTTP request; `None` for the connection test, which makes its own.
+    pub fn to_http(&self) -> Result<Option<HttpRequest>, Error> {
+        match self {
+            Self::Create(request) => create(request),
+            Self::Read(request) => read(request),
+            Self::Update(request) => update(request),
+            Self::Archive(request) => archive(request),
+            Self::Search(request) => search(request),
+            Self::GetPipelines(request) => pipelines(request),
+            Self::GetPipelineStage(request) => stage(request),
+            Self::GetProperties(request) => properties(request),
+            Self::TestConnection => return Ok(None),
+        }
+        .map(Some)
+    }
+}
+
+fn get(path_and_query: String) -> HttpRequest {
+    HttpRequest {
+        method: Method::Get,
+        path_and_query,
+        body: None,
+        repeatable: Repeatable::Yes,
+    }
+}
+
+fn objects_path(object_type: ObjectType<'_>) -> PathBuilder {
+    PathBuilder::new("/crm/v3/objects").segment(object_type.path_segment())
+}
+
+fn pipelines_path(object_type: ObjectType<'_>) -> PathBuilder {
+    PathBuilder::new("/crm/v3/pipelines").segment(object_type.path_segment())
+}
+
+/// Property values by name, in the order given (names are unique once validated).
+fn properties_json(properties: &[(String, String)]) -> Value {
+    Value::Object(
+        properties
+            .iter()
+            .map(|(name, value)| (name.clone(), Value::from(value.as_str())))
+            .collect(),
+    )
+}
+
+fn associations_json(associations: &[AssociationInput]) -> Value {
+    let list = associations
+        .iter()
+        .map(|association| {
+            let types: Vec<Value> = association
+                .types
+                .iter()
+                .map(|t| json!({ "associationCategory": t.category.name(), "associationTypeId": t.type_id }))
+                .collect();
+            json!({ "to": { "id": association.to_id }, "types": types })
+        })
+        .collect();
+    Value::Array(list)
+}
+
+/// The JSON body of a search. Sorts always go as objects: HubSpot honours
+/// those, while its handling of bare strings is undocumented.
+fn search_body(request: &SearchRequest) -> Value {
+    let mut body = Map::new();
+    if !request.filter_groups.is_empty() {
+        let groups: Vec<Value> = request
+            .filter_groups
+            .iter()
+            .map(|filters| json!({ "filters": filters.iter().map(filter_json).collect::<Vec<_>>() }))
+            .collect();
+        body.insert("filterGroups".into(), Value::Array(groups));
+    }
+    if !request.sorts.is_empty() {
+        let sorts: Vec<Value> = request
+            .sorts
+            .iter()
+            .map(|sort| json!({ "propertyName": sort.property_name, "direction": sort.direction.name() }))
+            .collect();
+        body.insert("sorts".into(), Value::Array(sorts));
+    }
+    if let Some(query) = &request.query {
+        body.insert("query".into(), Value::from(query.as_str()));
+    }
+    if !request.properties.is_empty() {
+        body.insert("properties".into(), json!(request.properties));
+    }
+    if let Some(limit) = request.limit {
+        body.insert("limit".into(), Value::from(limit));
+    }
+    if let Some(after) = &request.after {
+        body.insert("after".into(), Value::from(after.as_str()));
+    }
+    Value::Object(body)
+}
+
+fn filter_json(filter: &Filter) -> Value {
+    let mut object = Map::new();
+    object.insert("propertyName".into(), Value::from(filter.property_name.as_str()));
+    object.insert("operator".into(), Value::from(filter.operator.name()));
+    match &filter.operand {
+        Operand::None => {}
+        Operand::Value(value) => {
+            object.insert("value".into(), Value::from(value.as_str()));
+        }
+        Operand::Range { low, high } => {
+            object.insert("value".into(), Value::from(low.as_str()));
+            object.insert("highValue".into(), Value::from(high.as_str()));
+        }
+        Operand::Values(values) => {
+            object.insert("values".into(), json!(values));
+        }
+    }
+    Value::Object(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{Operator, Sort, SortDirection};
+
+    fn http(request: ActionRequest) -> HttpRequest {
+        request.to_http().unwrap().unwrap()
+    }
+
+    #[test]
+    fn read_puts_every_option_in_the_query() {
+        let request = http(ActionRequest::Read(ReadRequest {
+            object_type: "deals".into(),
+            record_id: "98765432".into(),
+            properties: vec!["dealname".into(), "amount".into()],
+            properties_with_history: vec!["dealstage".into()],
+            associations: vec!["contacts".into(), "lineItems".into()],
+            archived: true,
+            id_property: None,
+        }));
+        assert_eq!(request.method, Method::Get);
+        assert_eq!(
+            request.path_and_query,
+            "/crm/v3/objects/deals/98765432?properties=dealname&properties=amount\
+             &propertiesWithHistory=dealstage&associations=contacts&associations=line_items&archived=true"
+        );
+    }
+
+    #[test]
+    fn update_by_email_encodes_the_id_and_names_the_id_property() {
+        let request = http(ActionRequest::Update(UpdateRequest {
+            object_type: "contacts".into(),
+            record_id: "jane+crm@example.com".into(),
+            properties: vec![("lifecyclestage".into(), "customer".into())],
+            id_property: Some("email".into()),
+        }));
+        assert_eq!(request.method, Method::Patch);
+        assert_eq!(
+            request.path_and_query,
+            "/crm/v3/objects/contacts/jane%2Bcrm%40example.com?idProperty=email"
+        );
+        assert_eq!(
+            request.body,
+            Some(br#"{"properties":{"lifecyclestage":"customer"}}"#.to_vec())
+        );
+    }
+
+    #[test]
+    fn create_is_repeatable_only_if_unprocessed() {
+        let request = http(ActionRequest::Create(CreateRequest {
+            object_type: "postalMails".into(),
+            properties: vec![("hs_timestamp".into(), "2025-01-01T00:00:00Z".into())],
+            associations: Vec::new(),
+        }));
+        assert_eq!(request.path_and_query, "/crm/v3/objects/postal_mail");
+        assert_eq!(request.repeatable, Repeatable::OnlyIfUnprocessed);
+        assert_eq!(
+            request.body,
+            Some(br#"{"properties":{"hs_timestamp":"2025-01-01T00:00:00Z"}}"#.to_vec())
+        );
+    }
+
+    #[test]
+    fn search_goes_to_the_search_path() {
+        let request = http(ActionRequest::Search(SearchRequest {
+            object_type: "0-3".into(),
+            ..SearchRequest::default()
+        }));
+        assert_eq!(
+            (request.method, request.path_and_query.as_str()),
+            (Method::Post, "/crm/v3/objects/deals/search")
+        );
+        assert_eq!(request.repeatable, Repeatable::Yes);
+    }
+
+    #[test]
+    fn discovery_paths() {
+        let stage = http(ActionRequest::GetPipelineStage(StageRequest {
+            object_type: "tickets".into(),
+            pipeline_id: "support-pipeline".into(),
+            stage_id: "in progress/1".into(),
+        }));
+        assert_eq!(
+            stage.path_and_query,
+            "/crm/v3/pipelines/tickets/support-pipeline/stages/in%20progress%2F1"
+        );
+        let properties = http(ActionRequest::GetProperties(PropertiesRequest {
+            object_type: "companies".into(),
+            archived: true,
+        }));
+        assert_eq!(properties.path_and_query, "/crm/v3/properties/companies?archived=true");
+        let pipelines = http(ActionRequest::GetPipelines(PipelinesRequest {
+            object_type: "deals".into(),
+        }));
+        assert_eq!(pipelines.path_and_query, "/crm/v3/pipelines/deals");
+    }
+
+    #[test]
+    fn between_sends_value_and_high_value() {
+        let request = SearchRequest {
+            object_type: "deals".into(),
+            filter_groups: vec![vec![Filter {
+                property_name: "amount".into(),
+                operator: Operator::Between,
+                operand: Operand::Range {
+                    low: "10000".into(),
+                    high: "100000".into(),
+                },
+            }]],
+            sorts: vec![Sort {
+                property_name: "amount".into(),
+                direction: SortDirection::Ascending,
+            }],
+            limit: Some(25),
+            after: Some("0".into()),
+            ..SearchRequest::default()
+        };
+        assert_eq!(
+            search_body(&request),
+            json!({
+                "filterGroups": [{"filters": [{"propertyName": "amount", "operator": "BETWEEN", "value": "10000", "highValue": "100000"}]}],
+                "sorts": [{"propertyName": "amount", "direction": "ASCENDING"}],
+                "limit": 25,
+                "after": "0"
+            })
+        );
+    }
+
+    #[test]
+    fn an_empty_search_sends_an_empty_object() {
+        assert_eq!(search_body(&SearchRequest::default()), json!({}));
+    }
+
+    #[test]
+    fn in_sends_values_and_has_property_sends_no_operand() {
+        let filters = [
+            Filter {
+                property_name: "dealstage".into(),
+                operator: Operator::In,
+                operand: Operand::Values(vec!["a".into(), "b".into()]),
+            },
+            Filter {
+                property_name: "email".into(),
+                operator: Operator::HasProperty,
+                operand: Operand::None,
+            },
+        ];
+        assert_eq!(
+            filter_json(&filters[0]),
+            json!({"propertyName": "dealstage", "operator": "IN", "values": ["a", "b"]})
+        );
+        assert_eq!(
+            filter_json(&filters[1]),
+            json!({"propertyName": "email", "operator": "HAS_PROPERTY"})
+        );
+    }
+}
