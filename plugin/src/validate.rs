@@ -1,7 +1,7 @@
 //! The checks every request passes before anything is sent: object types,
 //! names, ids, property values and HubSpot's search limits, each failure at its path.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use crate::action::Action;
 use crate::entity::{ENTITIES, ObjectType, UnknownObjectType};
@@ -234,7 +234,8 @@ fn check_properties(properties: &[(String, String)], path: &InputPath, allow_emp
             format!("at most {MAX_PROPERTIES} properties per request"),
         ));
     }
-    let mut seen = HashSet::with_capacity(properties.len());
+    // A BTreeSet: std's HashSet would make the component import a random seed.
+    let mut seen = BTreeSet::new();
     for (index, (name, value)) in properties.iter().enumerate() {
         let name_path = path.property(index, name, PropertyPart::Name);
         check_name(name, &name_path)?;
