@@ -6,9 +6,9 @@
 )]
 
 use hubspot_harness::wit::crm::{self, Guest};
-use hubspot_harness::wit::{Connection, Error};
+use hubspot_harness::wit::{Connection, Error, TransportFailure};
 use hubspot_harness::{BoxFuture, Call, CallState};
-use hubspot_mock::{self, RecordedRequest};
+use hubspot_mock::{self, Fault, FaultRule, RateLimitPolicy, RateLimitStyle, RecordedRequest};
 use serde_json::{Value, json};
 
 use crate::common::{Env, connector, runtime};
@@ -337,7 +337,9 @@ pub(crate) fn deals_crm_archive_moves_the_record_to_the_recycle_bin() {
         Box::pin(async move { crm.call_archive(store, &conn, &by_email).await })
     });
     match call.result {
-        Err(Error::InvalidInput(problem)) => assert_eq!(problem.path, "entityId", "{}", problem.message),
+        Err(Error::InvalidInput(problem)) => {
+            assert_eq!(problem.path, "archive-request.record-id", "{}", problem.message);
+        }
         other => panic!("{other:?}"),
     }
     assert_eq!(call.requests_sent, 0);
@@ -413,7 +415,7 @@ pub(crate) fn deals_crm_search_pages_with_a_typed_cursor() {
     });
     match call.result {
         Err(Error::InvalidInput(problem)) => {
-            assert_eq!(problem.path, "searchObj.limit");
+            assert_eq!(problem.path, "search-request.limit");
             assert!(problem.message.contains("1 to 200"), "{}", problem.message);
         }
         other => panic!("{other:?}"),
@@ -462,7 +464,7 @@ pub(crate) fn deals_crm_get_pipelines_returns_typed_stages_with_their_metadata()
     });
     match call.result {
         Err(Error::InvalidInput(problem)) => {
-            assert_eq!(problem.path, "entity");
+            assert_eq!(problem.path, "object-type");
             assert!(problem.message.contains("tickets"), "{}", problem.message);
         }
         other => panic!("{other:?}"),
@@ -606,4 +608,95 @@ pub(crate) fn contacts_crm_test_connection_reports_typed_access() {
         ("POST", "/oauth/v2/private-apps/get/access-token-info")
     );
     assert_eq!(request.body_json(), Some(json!({ "tokenKey": token })));
+}
+
+#[test]
+fn contacts_crm_create_names_a_bad_property_in_wit_terms_and_sends_nothing() {
+    let env = Env::new();
+    let request = crm::CreateRequest {
+        object_type: "contacts".to_owned(),
+        properties: vec![value("email", "ann@example.com"), value("First Name", "Ann")],
+        associations: Vec::new(),
+    };
+    let call = typed(&env, move |crm, store, conn| {
+        Box::pin(async move { crm.call_create(store, &conn, &request).await })
+    });
+    match call.result {
+        Err(Error::InvalidInput(problem)) => {
+            assert_eq!(problem.path, "create-request.properties[1].name", "{}", problem.message);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(call.requests_sent, 0);
+    assert!(env.requests().is_empty());
+}
+
+#[test]
+fn deals_crm_read_of_the_wrong_shape_after_a_503_counts_every_attempt() {
+    let env = Env::new();
+    env.mock
+        .seed_record("deals", "98765432", &[("dealname", "Big deal")])
+        .unwrap();
+    env.mock.add_faults(vec![
+        FaultRule::new(Fault::Status {
+            status: 503,
+            html: false,
+        })
+        .method("GET")
+        .times(1),
+        FaultRule::new(Fault::UnexpectedJson).method("GET"),
+    ]);
+    let request = read_request("deals", "98765432");
+    let call = typed(&env, move |crm, store, conn| {
+        Box::pin(async move { crm.call_read(store, &conn, &request).await })
+    });
+    // A read is safe to repeat, so the wrong shape is retried like any malformed
+    // answer until the attempts run out; the error counts all of them.
+    let sent = env.requests().len();
+    assert_eq!(sent, 4, "a 503, then three answers of the wrong shape");
+    match call.result {
+        Err(Error::Transport(transport)) => {
+            assert_eq!(transport.kind, TransportFailure::MalformedResponse, "{transport:?}");
+            assert_eq!(transport.status, Some(200), "{transport:?}");
+            assert_eq!(transport.attempts, 4, "{transport:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(call.requests_sent, 4);
+}
+
+#[test]
+fn contacts_crm_create_of_the_wrong_shape_after_a_429_is_not_sent_again() {
+    let env = Env::new();
+    env.mock.add_faults(vec![
+        FaultRule::new(Fault::RateLimited {
+            policy: RateLimitPolicy::TenSecondlyRolling,
+            style: RateLimitStyle::Docs,
+            retry_after_secs: None,
+            interval_ms: Some(100),
+        })
+        .method("POST")
+        .times(1),
+        FaultRule::new(Fault::UnexpectedJson).method("POST"),
+    ]);
+    let request = crm::CreateRequest {
+        object_type: "contacts".to_owned(),
+        properties: vec![value("email", "ann@example.com")],
+        associations: Vec::new(),
+    };
+    let call = typed(&env, move |crm, store, conn| {
+        Box::pin(async move { crm.call_create(store, &conn, &request).await })
+    });
+    // The 429 was not processed and is retried; the second answer is of the wrong
+    // shape, but HubSpot did create the record, so the create is not sent again.
+    match call.result {
+        Err(Error::Transport(transport)) => {
+            assert_eq!(transport.kind, TransportFailure::MalformedResponse, "{transport:?}");
+            assert_eq!(transport.status, Some(201), "{transport:?}");
+            assert_eq!(transport.attempts, 2, "{transport:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!((call.requests_sent, env.requests().len()), (2, 2));
+    assert_eq!(env.mock.record_count("contacts", true), 1, "exactly one contact");
 }
