@@ -210,6 +210,7 @@ fn fault_examples() -> String {
         FaultRule::new(Fault::TruncatedBody),
         FaultRule::new(Fault::HtmlSuccess),
         FaultRule::new(Fault::WrongContentType),
+        FaultRule::new(Fault::UnexpectedJson).method("GET"),
         FaultRule::new(Fault::OversizedBody {
             bytes: 34_603_008,
             chunked: true,
