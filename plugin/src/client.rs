@@ -316,9 +316,10 @@ pub(crate) mod tests {
     }
 
     /// Valid JSON, but a list page where a record belongs.
-    const WRONG_SHAPE: &str = r#"{"results":[]}"#;
+    pub(crate) const WRONG_SHAPE: &str = r#"{"results":[]}"#;
 
-    fn malformed(result: Result<CrmRecord, Error>) -> (Option<u16>, u32) {
+    /// The status and attempts of a malformed-response error.
+    pub(crate) fn malformed<D: std::fmt::Debug>(result: Result<D, Error>) -> (Option<u16>, u32) {
         match result {
             Err(Error::Transport(TransportError {
                 kind: TransportFailure::MalformedResponse,
@@ -338,7 +339,7 @@ pub(crate) mod tests {
         };
         let mut transport = Scripted::answering(vec![Ok(json(503, "{}")), Ok(json(200, WRONG_SHAPE))]);
         let mut client = Client::new(&mut transport, &connection(), policy).unwrap();
-        assert_eq!(malformed(client.send(&read())), (Some(200), 2));
+        assert_eq!(malformed(client.send::<CrmRecord>(&read())), (Some(200), 2));
         assert_eq!(transport.sent.len(), 2);
     }
 
@@ -348,7 +349,7 @@ pub(crate) mod tests {
         answers.extend(vec![Ok(json(200, WRONG_SHAPE)); 3]);
         let mut transport = Scripted::answering(answers);
         let mut client = Client::new(&mut transport, &connection(), RetryPolicy::default()).unwrap();
-        assert_eq!(malformed(client.send(&read())), (Some(200), 4));
+        assert_eq!(malformed(client.send::<CrmRecord>(&read())), (Some(200), 4));
         assert_eq!((transport.sent.len(), transport.slept.len()), (4, 3));
 
         let record =
@@ -367,7 +368,7 @@ pub(crate) mod tests {
     fn a_create_of_the_wrong_shape_is_not_sent_again() {
         let mut transport = Scripted::answering(vec![Ok(json(201, WRONG_SHAPE)), Ok(json(201, WRONG_SHAPE))]);
         let mut client = Client::new(&mut transport, &connection(), RetryPolicy::default()).unwrap();
-        assert_eq!(malformed(client.send(&create())), (Some(201), 1));
+        assert_eq!(malformed(client.send::<CrmRecord>(&create())), (Some(201), 1));
         assert_eq!(transport.sent.len(), 1);
     }
 

@@ -113,31 +113,15 @@ fn send<T: Transport, D: Decode>(transport: &mut T, connection: &Connection, htt
 mod tests {
     use super::*;
     use crate::answer::{CrmRecord, Json, PipelineList};
-    use crate::client::tests::{Scripted, connection, json};
-    use crate::error::{TransportError, TransportFailure};
+    use crate::client::tests::{Scripted, WRONG_SHAPE, connection, json, malformed};
     use crate::http::{HttpResponse, Method};
     use crate::input_path::Vocabulary;
-
-    /// Valid JSON, but a list page where a record belongs.
-    const WRONG_SHAPE: &str = r#"{"results":[]}"#;
 
     fn read_request() -> ReadRequest {
         ReadRequest {
             object_type: "contacts".into(),
             record_id: "51".into(),
             ..ReadRequest::default()
-        }
-    }
-
-    fn malformed<D: std::fmt::Debug>(result: Result<D, Error>) -> (Option<u16>, u32) {
-        match result {
-            Err(Error::Transport(TransportError {
-                kind: TransportFailure::MalformedResponse,
-                status,
-                attempts,
-                ..
-            })) => (status, attempts),
-            other => panic!("expected a malformed response, got {other:?}"),
         }
     }
 
