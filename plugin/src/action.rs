@@ -2,7 +2,7 @@
 //! which members its JSON input has and how its WIT function names them.
 
 use crate::error::Error;
-use crate::input_path::{Field, InputPath};
+use crate::input_path::{Field, InputPath, Vocabulary};
 
 /// The connector's actions; what each one is called and takes is in
 /// [`ACTIONS`].
@@ -161,6 +161,13 @@ impl Action {
                     format!("unknown action `{name}`; the actions are {}", names.join(", ")),
                 )
             })
+    }
+
+    /// The names this action's `crm` function gives its input.
+    pub fn wit_vocabulary(self) -> Vocabulary {
+        Vocabulary::Wit {
+            request_record: self.info().wit_request,
+        }
     }
 
     /// Where the object type is named in this action's input; the root for

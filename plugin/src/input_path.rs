@@ -3,8 +3,6 @@
 
 use std::fmt::Write as _;
 
-use crate::action::Action;
-
 /// An input member the connector knows, with its name in each vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -171,8 +169,13 @@ pub enum Segment {
 pub enum Vocabulary {
     /// `tool.invoke`'s JSON members, from the action's input object.
     Json,
-    /// The WIT fields of the `crm` function for the action, from its parameter.
-    Wit(Action),
+    /// The WIT fields of a `crm` function, from its parameter: paths into its
+    /// request record start with the record's name (`search-request`); the
+    /// functions with scalar parameters have none. See `Action::wit_vocabulary`.
+    Wit {
+        /// The WIT type name of the function's request record, if it takes one.
+        request_record: Option<&'static str>,
+    },
 }
 
 /// Where in the input a problem is: a path from the input's root (the JSON
@@ -227,25 +230,26 @@ impl InputPath {
     /// starting at the function's request record or scalar parameter.
     pub fn render(&self, vocabulary: Vocabulary) -> String {
         let mut text = String::new();
-        if let Vocabulary::Wit(action) = vocabulary {
+        if let Vocabulary::Wit {
+            request_record: Some(record),
+        } = vocabulary
+        {
             let at_a_parameter = matches!(self.0.first(), Some(Segment::Field(field)) if field.is_parameter());
-            if let Some(record) = action.info().wit_request
-                && !at_a_parameter
-            {
+            if !at_a_parameter {
                 text.push_str(record);
             }
         }
         for segment in &self.0 {
             match (segment, vocabulary) {
                 (Segment::Field(field), Vocabulary::Json) => member(&mut text, field.json()),
-                (Segment::Field(field), Vocabulary::Wit(_)) => member(&mut text, field.wit()),
+                (Segment::Field(field), Vocabulary::Wit { .. }) => member(&mut text, field.wit()),
                 (Segment::Key(key), _) => member(&mut text, Some(key)),
                 (Segment::Index(index), _) => {
                     // Writing to a String cannot fail.
                     let _ = write!(text, "[{index}]");
                 }
                 (Segment::Property { name, .. }, Vocabulary::Json) => member(&mut text, Some(name)),
-                (Segment::Property { index, part, .. }, Vocabulary::Wit(_)) => {
+                (Segment::Property { index, part, .. }, Vocabulary::Wit { .. }) => {
                     let part = match part {
                         PropertyPart::Name => "name",
                         PropertyPart::Value => "value",
@@ -271,13 +275,14 @@ fn member(text: &mut String, name: Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::action::Action;
 
     fn json(path: &InputPath) -> String {
         path.render(Vocabulary::Json)
     }
 
     fn wit(path: &InputPath, action: Action) -> String {
-        path.render(Vocabulary::Wit(action))
+        path.render(action.wit_vocabulary())
     }
 
     #[test]

@@ -455,7 +455,7 @@ mod tests {
     fn wit_path(request: ActionRequest) -> String {
         let action = request.action();
         match request.to_http() {
-            Err(Error::InvalidInput(problem)) => problem.path_in(Vocabulary::Wit(action)),
+            Err(Error::InvalidInput(problem)) => problem.path_in(action.wit_vocabulary()),
             other => panic!("expected invalid input, got {other:?}"),
         }
     }

@@ -131,5 +131,5 @@ impl Crm for Component {
 /// Converts an error of `action`'s `crm` function, naming input problems by
 /// its WIT fields.
 fn in_wit(action: Action) -> impl Fn(crate::error::Error) -> Error {
-    move |error| convert::error(error, Vocabulary::Wit(action))
+    move |error| convert::error(error, action.wit_vocabulary())
 }
