@@ -1,5 +1,5 @@
 //! A connector component that attacks its host on command, so that the
-//! host-harness tests can check that the sandbox holds.
+//! end-to-end tests can check that the host's sandbox holds.
 //!
 //! It implements the same `connector` world as the real connector, so the
 //! harness loads it unchanged. `tool.invoke`'s action names the misbehaviour
