@@ -700,3 +700,193 @@ fn contacts_crm_create_of_the_wrong_shape_after_a_429_is_not_sent_again() {
     assert_eq!((call.requests_sent, env.requests().len()), (2, 2));
     assert_eq!(env.mock.record_count("contacts", true), 1, "exactly one contact");
 }
+
+/// One request as two mocks can compare it: method, path, query and body.
+type Sent = (String, String, Vec<(String, String)>, Option<Value>);
+
+/// What a mock received, without the parts that differ between two mocks.
+fn sent(env: &Env) -> Vec<Sent> {
+    env.requests()
+        .into_iter()
+        .map(|r| (r.method.clone(), r.path.clone(), r.query_pairs(), r.body_json()))
+        .collect()
+}
+
+/// A mock with the deal the inputs below address.
+fn env_with_a_deal() -> Env {
+    let env = Env::new();
+    env.mock
+        .seed_record("deals", "98765432", &[("dealname", "Big deal"), ("amount", "5")])
+        .unwrap_or_else(|error| panic!("the deal is seeded: {error}"));
+    env
+}
+
+/// Whether a `crm` function failed, and how.
+#[expect(clippy::result_large_err, reason = "the WIT error as the component returns it")]
+fn outcome<T>(result: Result<T, Error>) -> Result<(), Error> {
+    result.map(drop)
+}
+
+/// Runs one `crm` function on a fresh mock, keeping only whether it failed and how.
+fn through_crm<F>(call: F) -> (Result<(), Error>, Env)
+where
+    F: for<'a> FnOnce(&'a Guest, &'a mut hubspot_harness::wasmtime::Store<CallState>, Connection) -> Answer<'a, ()>
+        + Send
+        + 'static,
+{
+    let env = env_with_a_deal();
+    let result = typed(&env, call).result;
+    (result, env)
+}
+
+#[test]
+fn every_action_sends_the_same_requests_through_tool_and_crm() {
+    let between = crm::Filter {
+        property_name: "amount".to_owned(),
+        operator: crm::FilterOperator::Between(crm::ValueRange {
+            low: "1".to_owned(),
+            high: "9".to_owned(),
+        }),
+    };
+    type Runs = Vec<(&'static str, &'static str, (Result<(), Error>, Env))>;
+    let runs: Runs = vec![
+        (
+            "create",
+            r#"{"entity": "contacts", "properties": {"email": "ann@example.com", "firstname": "Ann"}}"#,
+            through_crm(|crm, store, conn| {
+                let request = crm::CreateRequest {
+                    object_type: "contacts".to_owned(),
+                    properties: vec![value("email", "ann@example.com"), value("firstname", "Ann")],
+                    associations: Vec::new(),
+                };
+                Box::pin(async move { crm.call_create(store, &conn, &request).await.map(outcome) })
+            }),
+        ),
+        (
+            "read",
+            r#"{"entity": "deals", "entityId": "98765432", "properties": ["dealname"]}"#,
+            through_crm(|crm, store, conn| {
+                let request = crm::ReadRequest {
+                    properties: vec!["dealname".to_owned()],
+                    ..read_request("deals", "98765432")
+                };
+                Box::pin(async move { crm.call_read(store, &conn, &request).await.map(outcome) })
+            }),
+        ),
+        (
+            "update",
+            r#"{"entity": "deals", "entityId": "98765432", "properties": {"dealname": "Bigger deal"}}"#,
+            through_crm(|crm, store, conn| {
+                let request = crm::UpdateRequest {
+                    object_type: "deals".to_owned(),
+                    record_id: "98765432".to_owned(),
+                    properties: vec![value("dealname", "Bigger deal")],
+                    id_property: None,
+                };
+                Box::pin(async move { crm.call_update(store, &conn, &request).await.map(outcome) })
+            }),
+        ),
+        (
+            "archive",
+            r#"{"entity": "deals", "entityId": "98765432"}"#,
+            through_crm(|crm, store, conn| {
+                let request = crm::ArchiveRequest {
+                    object_type: "deals".to_owned(),
+                    record_id: "98765432".to_owned(),
+                };
+                Box::pin(async move { crm.call_archive(store, &conn, &request).await })
+            }),
+        ),
+        (
+            "search",
+            r#"{"entity": "deals", "searchObj": {"filterGroups": [{"filters": [{"propertyName": "amount", "operator": "BETWEEN", "value": "1", "highValue": "9"}]}], "sorts": ["amount"], "limit": 5}}"#,
+            through_crm(move |crm, store, conn| {
+                let request = crm::SearchRequest {
+                    object_type: "deals".to_owned(),
+                    filter_groups: vec![crm::FilterGroup { filters: vec![between] }],
+                    properties: Vec::new(),
+                    sorts: vec![crm::Sort {
+                        property_name: "amount".to_owned(),
+                        direction: crm::SortDirection::Ascending,
+                    }],
+                    query: None,
+                    limit: Some(5),
+                    after: None,
+                };
+                Box::pin(async move { crm.call_search(store, &conn, &request).await.map(outcome) })
+            }),
+        ),
+        (
+            "get-pipelines",
+            r#"{"entity": "deals"}"#,
+            through_crm(|crm, store, conn| {
+                Box::pin(async move { crm.call_get_pipelines(store, &conn, "deals").await.map(outcome) })
+            }),
+        ),
+        (
+            "get-pipeline-stage",
+            r#"{"entity": "deals", "pipelineId": "default", "stageId": "closedwon"}"#,
+            through_crm(|crm, store, conn| {
+                Box::pin(async move {
+                    crm.call_get_pipeline_stage(store, &conn, "deals", "default", "closedwon")
+                        .await
+                        .map(outcome)
+                })
+            }),
+        ),
+        (
+            "get-properties",
+            r#"{"objectType": "tickets", "archived": true}"#,
+            through_crm(|crm, store, conn| {
+                Box::pin(async move {
+                    crm.call_get_properties(store, &conn, "tickets", true)
+                        .await
+                        .map(outcome)
+                })
+            }),
+        ),
+        (
+            "test-connection",
+            "{}",
+            through_crm(|crm, store, conn| {
+                Box::pin(async move { crm.call_test_connection(store, &conn).await.map(outcome) })
+            }),
+        ),
+    ];
+    assert_eq!(runs.len(), 9, "one run per action");
+    for (action, input, (typed_result, typed_env)) in runs {
+        let tool_env = env_with_a_deal();
+        let tool_result = tool_env.invoke(action, input);
+        assert!(typed_result.is_ok(), "{action} through crm: {typed_result:?}");
+        assert!(tool_result.is_ok(), "{action} through tool: {tool_result:?}");
+        let requests = sent(&tool_env);
+        assert!(!requests.is_empty(), "{action} sent nothing");
+        assert_eq!(
+            requests,
+            sent(&typed_env),
+            "{action}: tool and crm sent different requests"
+        );
+    }
+}
+
+#[test]
+fn deals_bad_input_gets_the_same_message_through_tool_and_crm_in_each_vocabulary() {
+    let tool_env = Env::new();
+    let tool = match tool_env.invoke("read", r#"{"entity": "deals", "entityId": "big-deal"}"#) {
+        Err(Error::InvalidInput(problem)) => problem,
+        other => panic!("{other:?}"),
+    };
+    let (typed, typed_env) = through_crm(|crm, store, conn| {
+        let request = read_request("deals", "big-deal");
+        Box::pin(async move { crm.call_read(store, &conn, &request).await.map(outcome) })
+    });
+    let Err(Error::InvalidInput(typed)) = typed else {
+        panic!("{typed:?}")
+    };
+    assert_eq!(
+        (tool.path.as_str(), typed.path.as_str()),
+        ("entityId", "read-request.record-id")
+    );
+    assert_eq!(tool.message, typed.message);
+    assert!(tool_env.requests().is_empty() && typed_env.requests().is_empty());
+}
