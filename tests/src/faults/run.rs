@@ -220,7 +220,7 @@ fn refused_base() -> Result<String, String> {
     Ok(format!("http://127.0.0.1:{port}"))
 }
 
-/// Runs every case on [`PARALLEL`] threads; the outcome of each, in order.
+/// Runs every case, several at once; the outcome of each, in order.
 pub fn run_all(cases: &[Case]) -> Vec<Result<(), String>> {
     // The slowest cases first, so that the waits overlap.
     let mut order: Vec<(usize, &Case)> = cases.iter().enumerate().collect();
