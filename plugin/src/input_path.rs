@@ -213,11 +213,6 @@ impl InputPath {
         })
     }
 
-    /// The steps from the root.
-    pub fn segments(&self) -> &[Segment] {
-        &self.0
-    }
-
     fn with(&self, segment: Segment) -> Self {
         let mut segments = self.0.clone();
         segments.push(segment);
