@@ -22,6 +22,18 @@ use crate::objects::ObjectType;
 use crate::recording::RecordedRequest;
 use crate::requests::{self, TokenInfoBody};
 
+/// What kind of credential a token is, which decides whether HubSpot's private-app
+/// token-information endpoint knows it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A legacy private app's access token: token-info lists its scopes.
+    #[default]
+    PrivateApp,
+    /// A Service Key (or an OAuth access token): accepted as a bearer token, but no
+    /// endpoint reports its scopes, so token-info does not know it.
+    ServiceKey,
+}
+
 /// A bearer token the mock accepts, with the scopes granted to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenGrant {
@@ -30,14 +42,31 @@ pub struct TokenGrant {
     /// The scopes granted; an endpoint answers 403 `MISSING_SCOPES` when none of the
     /// scopes it accepts is among them.
     pub scopes: Vec<String>,
+    /// The kind of credential.
+    pub kind: TokenKind,
 }
 
 impl TokenGrant {
-    /// A grant of `scopes` to `token`.
+    /// A private app token granted `scopes`.
     pub fn new(token: impl Into<String>, scopes: &[&str]) -> Self {
+        Self::private_app(token, scopes.iter().map(|scope| (*scope).to_owned()).collect())
+    }
+
+    /// A private app token granted `scopes`.
+    pub fn private_app(token: impl Into<String>, scopes: Vec<String>) -> Self {
         Self {
             token: token.into(),
-            scopes: scopes.iter().map(|scope| (*scope).to_owned()).collect(),
+            scopes,
+            kind: TokenKind::PrivateApp,
+        }
+    }
+
+    /// A Service Key granted `scopes`, unknown to token-info.
+    pub fn service_key(token: impl Into<String>, scopes: Vec<String>) -> Self {
+        Self {
+            token: token.into(),
+            scopes,
+            kind: TokenKind::ServiceKey,
         }
     }
 }
@@ -203,7 +232,8 @@ pub(crate) fn token_info(body: &[u8], tokens: &[TokenGrant], portal_id: u64) -> 
         Ok(request) => request,
         Err(error) => return Reply::Error(error),
     };
-    let Some(position) = tokens.iter().position(|grant| grant.token == request.token_key) else {
+    let known = |grant: &TokenGrant| grant.token == request.token_key && grant.kind == TokenKind::PrivateApp;
+    let Some(position) = tokens.iter().position(known) else {
         return Reply::Error(ApiError::unauthenticated());
     };
     let index = u64::try_from(position).unwrap_or(u64::MAX);
@@ -323,10 +353,7 @@ mod tests {
                 }
             }
         }
-        let full = TokenGrant {
-            token: "t".to_owned(),
-            scopes,
-        };
+        let full = TokenGrant::private_app("t", scopes);
         for object_type in ObjectType::ALL {
             for access in [Access::Read, Access::Write, Access::Schema] {
                 assert!(authorize(&full, object_type, access).is_ok());
@@ -349,6 +376,9 @@ mod tests {
         assert!(matches!(first, Reply::Json(200, ref body) if body["scopes"] == json!(["tickets"])));
         let unknown = token_info(br#"{"tokenKey":"zzz"}"#, &tokens, 99);
         assert!(matches!(unknown, Reply::Error(ref error) if error.status == 401));
+        let with_key = [TokenGrant::service_key("key", vec!["tickets".to_owned()])];
+        let service_key = token_info(br#"{"tokenKey":"key"}"#, &with_key, 99);
+        assert!(matches!(service_key, Reply::Error(ref error) if error.status == 401));
         let malformed = token_info(b"{", &tokens, 99);
         assert!(matches!(malformed, Reply::Error(ref error) if error.status == 400));
     }

@@ -21,17 +21,38 @@ pub struct MockConfig {
     pub tokens: Vec<TokenGrant>,
     /// The portal id reported by token-info and embedded in validation errors.
     pub portal_id: u64,
+    /// The account's validation rules, which writes through API version 2026-09 obey.
+    pub validation_rules: Vec<ValidationRule>,
+}
+
+/// One of an account's validation rules: HubSpot enforces them on writes through
+/// API versions from 2026-09, answering 400 `VALIDATION_ERROR` when one is broken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationRule {
+    /// The object type it applies to, as a path name or type id (`contacts`, `0-1`).
+    pub object_type: String,
+    /// A property every record of the type must have: a create must set it, and
+    /// an update may not clear it.
+    pub required_property: String,
+}
+
+impl ValidationRule {
+    /// `property` is required on records of `object_type`.
+    pub fn required(object_type: impl Into<String>, property: impl Into<String>) -> Self {
+        Self {
+            object_type: object_type.into(),
+            required_property: property.into(),
+        }
+    }
 }
 
 impl Default for MockConfig {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            tokens: vec![TokenGrant {
-                token: DEFAULT_TOKEN.to_owned(),
-                scopes: all_scopes(),
-            }],
+            tokens: vec![TokenGrant::private_app(DEFAULT_TOKEN, all_scopes())],
             portal_id: DEFAULT_PORTAL_ID,
+            validation_rules: Vec::new(),
         }
     }
 }

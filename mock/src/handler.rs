@@ -32,6 +32,9 @@ pub(crate) struct Call<'a> {
     pub(crate) store: &'a mut Store,
     pub(crate) portal_id: u64,
     pub(crate) object_type: ObjectType,
+    /// Properties the account's validation rules require of this type, when the
+    /// request's API version enforces them.
+    pub(crate) required_properties: Vec<&'a str>,
     pub(crate) query: QueryParams,
     pub(crate) body: &'a [u8],
 }

@@ -68,9 +68,10 @@ mod store;
 mod timestamps;
 mod validation;
 
-pub use auth::{TokenGrant, all_scopes};
-pub use config::{DEFAULT_PORTAL_ID, DEFAULT_TOKEN, MockConfig};
+pub use auth::{TokenGrant, TokenKind, all_scopes};
+pub use config::{DEFAULT_PORTAL_ID, DEFAULT_TOKEN, MockConfig, ValidationRule};
 pub use faults::{Fault, FaultRule, RateLimitPolicy, RateLimitStyle, UNEXPECTED_JSON};
 pub use recording::RecordedRequest;
+pub use routes::API_VERSIONS;
 pub use seed_error::MockError;
 pub use server::MockServer;

@@ -46,6 +46,7 @@ pub(crate) fn create(call: Call<'_>) -> Result<Reply, ApiError> {
         pipelines: call.store.pipelines(call.object_type),
         object_type: call.object_type,
         existing: None,
+        required: &call.required_properties,
     }
     .check(&input)
     .map_err(|issues| issues_error(&issues, call.portal_id))?;
@@ -205,6 +206,7 @@ pub(crate) fn update(call: Call<'_>, raw_id: &str) -> Result<Reply, ApiError> {
         pipelines: call.store.pipelines(call.object_type),
         object_type: call.object_type,
         existing: call.store.record(call.object_type, id),
+        required: &call.required_properties,
     }
     .check(&input)
     .map_err(|issues| issues_error(&issues, call.portal_id))?;
@@ -299,6 +301,7 @@ mod tests {
             store,
             portal_id: 1,
             object_type: ObjectType::Contacts,
+            required_properties: Vec::new(),
             query: QueryParams::parse(Some(query)),
             body,
         }

@@ -24,15 +24,6 @@ pub(crate) enum Endpoint {
     ReadProperty(String),
 }
 
-/// A resolved request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Route {
-    /// `POST /oauth/v2/private-apps/get/access-token-info`, which needs no token.
-    TokenInfo,
-    /// An endpoint of the object type named by the raw `{objectType}` segment.
-    Typed { endpoint: Endpoint, object_type: String },
-}
-
 impl Endpoint {
     /// The access the endpoint needs to its object type.
     pub(crate) fn access(&self) -> Access {
@@ -57,33 +48,82 @@ impl Endpoint {
     }
 }
 
+/// The API versions the mock serves, as their path spells them: HubSpot's
+/// unversioned `v3` (`/crm/v3/objects/…`) and its date-based versions
+/// (`/crm/objects/2026-09/…`).
+pub const API_VERSIONS: [&str; 3] = ["v3", "2026-03", "2026-09"];
+
+/// The first date-based version whose writes obey the account's validation rules.
+const VALIDATION_RULES_FROM: &str = "2026-09";
+
+/// An API version the mock serves, one of [`API_VERSIONS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ApiVersion(&'static str);
+
+impl ApiVersion {
+    fn parse(text: &str) -> Option<Self> {
+        API_VERSIONS.iter().find(|name| **name == text).map(|name| Self(name))
+    }
+
+    /// Whether writes obey the account's validation rules (date-based versions
+    /// from 2026-09; their names sort by date).
+    pub(crate) fn enforces_validation_rules(self) -> bool {
+        self.0 != "v3" && self.0 >= VALIDATION_RULES_FROM
+    }
+}
+
+/// A resolved request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// `POST /oauth/v2/private-apps/get/access-token-info`, which needs no token.
+    TokenInfo,
+    /// An endpoint of the object type named by the raw `{objectType}` segment.
+    Typed {
+        endpoint: Endpoint,
+        object_type: String,
+        version: ApiVersion,
+    },
+}
+
+/// Splits `/crm/v3/{family}/…` and `/crm/{family}/{version}/…` into the
+/// family, the version and the rest of the path.
+fn versioned<'p>(parts: &'p [&'p str]) -> Option<(&'p str, ApiVersion, &'p [&'p str])> {
+    match parts {
+        ["crm", "v3", family, rest @ ..] => Some((family, ApiVersion::parse("v3")?, rest)),
+        ["crm", family, version, rest @ ..] if *version != "v3" => Some((family, ApiVersion::parse(version)?, rest)),
+        _ => None,
+    }
+}
+
 /// The route of `method` on the decoded path `segments`, if the mock serves it.
 pub(crate) fn resolve(method: &str, segments: &[String]) -> Option<Route> {
     let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
+    if let ("POST", ["oauth", "v2", "private-apps", "get", "access-token-info"]) = (method, parts.as_slice()) {
+        return Some(Route::TokenInfo);
+    }
+    let (family, version, rest) = versioned(&parts)?;
     let owned = |text: &str| text.to_owned();
-    let (endpoint, kind) = match (method, parts.as_slice()) {
-        ("POST", ["oauth", "v2", "private-apps", "get", "access-token-info"]) => {
-            return Some(Route::TokenInfo);
-        }
-        ("POST", ["crm", "v3", "objects", kind]) => (Endpoint::CreateRecord, kind),
-        ("GET", ["crm", "v3", "objects", kind]) => (Endpoint::ListRecords, kind),
-        ("POST", ["crm", "v3", "objects", kind, "search"]) => (Endpoint::SearchRecords, kind),
-        ("GET", ["crm", "v3", "objects", kind, id]) => (Endpoint::ReadRecord(owned(id)), kind),
-        ("PATCH", ["crm", "v3", "objects", kind, id]) => (Endpoint::UpdateRecord(owned(id)), kind),
-        ("DELETE", ["crm", "v3", "objects", kind, id]) => (Endpoint::ArchiveRecord(owned(id)), kind),
-        ("GET", ["crm", "v3", "pipelines", kind]) => (Endpoint::ListPipelines, kind),
-        ("GET", ["crm", "v3", "pipelines", kind, pipeline]) => (Endpoint::ReadPipeline(owned(pipeline)), kind),
-        ("GET", ["crm", "v3", "pipelines", kind, pipeline, "stages"]) => (Endpoint::ListStages(owned(pipeline)), kind),
-        ("GET", ["crm", "v3", "pipelines", kind, pipeline, "stages", stage]) => {
+    let (endpoint, kind) = match (method, family, rest) {
+        ("POST", "objects", [kind]) => (Endpoint::CreateRecord, kind),
+        ("GET", "objects", [kind]) => (Endpoint::ListRecords, kind),
+        ("POST", "objects", [kind, "search"]) => (Endpoint::SearchRecords, kind),
+        ("GET", "objects", [kind, id]) => (Endpoint::ReadRecord(owned(id)), kind),
+        ("PATCH", "objects", [kind, id]) => (Endpoint::UpdateRecord(owned(id)), kind),
+        ("DELETE", "objects", [kind, id]) => (Endpoint::ArchiveRecord(owned(id)), kind),
+        ("GET", "pipelines", [kind]) => (Endpoint::ListPipelines, kind),
+        ("GET", "pipelines", [kind, pipeline]) => (Endpoint::ReadPipeline(owned(pipeline)), kind),
+        ("GET", "pipelines", [kind, pipeline, "stages"]) => (Endpoint::ListStages(owned(pipeline)), kind),
+        ("GET", "pipelines", [kind, pipeline, "stages", stage]) => {
             (Endpoint::ReadStage(owned(pipeline), owned(stage)), kind)
         }
-        ("GET", ["crm", "v3", "properties", kind]) => (Endpoint::ListProperties, kind),
-        ("GET", ["crm", "v3", "properties", kind, name]) => (Endpoint::ReadProperty(owned(name)), kind),
+        ("GET", "properties", [kind]) => (Endpoint::ListProperties, kind),
+        ("GET", "properties", [kind, name]) => (Endpoint::ReadProperty(owned(name)), kind),
         _ => return None,
     };
     Some(Route::Typed {
         endpoint,
         object_type: (*kind).to_owned(),
+        version,
     })
 }
 
@@ -160,14 +200,22 @@ mod tests {
         ];
         for (method, path, endpoint) in cases {
             let expected_type = crate::query::path_segments(path)[3].clone();
-            assert_eq!(
-                route(method, path),
-                Some(Route::Typed {
-                    endpoint,
-                    object_type: expected_type
-                }),
-                "{method} {path}"
-            );
+            for version in API_VERSIONS {
+                let family = &crate::query::path_segments(path)[2];
+                let path = match version {
+                    "v3" => path.to_owned(),
+                    dated => path.replacen(&format!("/v3/{family}/"), &format!("/{family}/{dated}/"), 1),
+                };
+                assert_eq!(
+                    route(method, &path),
+                    Some(Route::Typed {
+                        endpoint: endpoint.clone(),
+                        object_type: expected_type.clone(),
+                        version: ApiVersion(version),
+                    }),
+                    "{method} {path}"
+                );
+            }
         }
         let token = route("POST", "/oauth/v2/private-apps/get/access-token-info");
         assert_eq!(token, Some(Route::TokenInfo));
@@ -183,9 +231,22 @@ mod tests {
             ("POST", "/crm/v3/objects/contacts/1/extra"),
             ("GET", "/oauth/v2/private-apps/get/access-token-info"),
             ("GET", "/crm/v3/properties/deals/amount/extra"),
+            ("GET", "/crm/objects/2025-09/contacts/1"),
+            ("GET", "/crm/objects/v3/contacts/1"),
+            ("GET", "/crm/2026-09/objects/contacts/1"),
+            ("GET", "/crm/objects/2026-09-beta/contacts/1"),
         ] {
             assert_eq!(route(method, path), None, "{method} {path}");
         }
+    }
+
+    #[test]
+    fn validation_rules_apply_from_2026_09() {
+        let enforced: Vec<bool> = API_VERSIONS
+            .iter()
+            .map(|name| ApiVersion(name).enforces_validation_rules())
+            .collect();
+        assert_eq!(enforced, [false, false, true]);
     }
 
     #[test]

@@ -137,6 +137,7 @@ mod tests {
             store,
             portal_id: 1,
             object_type,
+            required_properties: Vec::new(),
             query: QueryParams::parse(Some(query)),
             body: b"",
         }

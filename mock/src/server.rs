@@ -28,7 +28,7 @@ use crate::associations;
 use crate::auth::{self, TokenGrant};
 use crate::body::MockBody;
 use crate::catalog::{Catalog, Pipeline};
-use crate::config::MockConfig;
+use crate::config::{MockConfig, ValidationRule};
 use crate::control;
 use crate::errors::{ApiError, correlation_id};
 use crate::faults::{self, Canned, Fault, FaultRule, FaultRules, Stage};
@@ -49,6 +49,7 @@ struct State {
     catalog: Arc<Catalog>,
     tokens: Vec<TokenGrant>,
     portal_id: u64,
+    validation_rules: Vec<ValidationRule>,
     store: Mutex<Store>,
     log: Mutex<Vec<RecordedRequest>>,
     counters: Mutex<RateCounters>,
@@ -101,6 +102,7 @@ impl MockServer {
             catalog,
             tokens: config.tokens,
             portal_id: config.portal_id,
+            validation_rules: config.validation_rules,
             log: Mutex::new(Vec::new()),
             counters: Mutex::new(RateCounters::default()),
             faults: Mutex::new(FaultRules::default()),
@@ -430,12 +432,16 @@ fn process(state: &State, request: &RecordedRequest) -> (Reply, RateLimitHeaders
     let Some(route) = routes::resolve(&request.method, &segments) else {
         return (Reply::Error(ApiError::route_not_found()), RateLimitHeaders::None);
     };
-    let (endpoint, raw_type) = match route {
+    let (endpoint, raw_type, version) = match route {
         Route::TokenInfo => {
             let reply = auth::token_info(&request.body, &state.tokens, state.portal_id);
             return (reply, RateLimitHeaders::None);
         }
-        Route::Typed { endpoint, object_type } => (endpoint, object_type),
+        Route::Typed {
+            endpoint,
+            object_type,
+            version,
+        } => (endpoint, object_type, version),
     };
     let grant = match auth::authenticate(request, &state.tokens) {
         Ok(grant) => grant,
@@ -454,6 +460,16 @@ fn process(state: &State, request: &RecordedRequest) -> (Reply, RateLimitHeaders
         store: &mut store,
         portal_id: state.portal_id,
         object_type,
+        required_properties: if version.enforces_validation_rules() {
+            state
+                .validation_rules
+                .iter()
+                .filter(|rule| ObjectType::parse(&rule.object_type) == Some(object_type))
+                .map(|rule| rule.required_property.as_str())
+                .collect()
+        } else {
+            Vec::new()
+        },
         query: QueryParams::parse(request.query.as_deref()),
         body: &request.body,
     };
