@@ -73,6 +73,7 @@ impl std::fmt::Debug for Invocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Invocation")
             .field("api_base", &self.connection.api_base)
+            .field("api_version", &self.connection.api_version)
             .field("action", &self.action)
             .field("input", &self.input)
             .finish_non_exhaustive()
@@ -227,7 +228,7 @@ impl Connector {
             Credential::Host => (
                 Connection {
                     access_token: String::new(),
-                    api_base: connection.api_base.clone(),
+                    ..connection.clone()
                 },
                 Some(connection.access_token.clone()).filter(|token| !token.is_empty()),
             ),

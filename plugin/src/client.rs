@@ -204,6 +204,7 @@ pub(crate) mod tests {
         Connection {
             access_token: "pat-na1-test".into(),
             api_base: Some("http://127.0.0.1:9".into()),
+            api_version: None,
         }
     }
 

@@ -1,8 +1,10 @@
-//! The connection a call runs with: the API base and the access token,
-//! checked before use so that neither can break or redirect a request.
+//! The connection a call runs with: the API base, the HubSpot API version and
+//! the access token, checked before use so that none can break or redirect a
+//! request.
 
 use std::fmt;
 
+use crate::api_version::ApiVersion;
 use crate::error::Error;
 use crate::input_path::{Field, InputPath};
 use crate::limits::MAX_TOKEN_CHARS;
@@ -17,6 +19,8 @@ pub struct Connection {
     pub access_token: String,
     /// Scheme and authority; `None` for [`DEFAULT_API_BASE`].
     pub api_base: Option<String>,
+    /// A name from [`crate::api_version::VERSIONS`]; `None` for the newest.
+    pub api_version: Option<String>,
 }
 
 impl fmt::Debug for Connection {
@@ -24,6 +28,7 @@ impl fmt::Debug for Connection {
         f.debug_struct("Connection")
             .field("access_token", &"<redacted>")
             .field("api_base", &self.api_base)
+            .field("api_version", &self.api_version)
             .finish()
     }
 }
@@ -33,6 +38,8 @@ impl fmt::Debug for Connection {
 pub struct Endpoint {
     /// `https://host[:port]` without a trailing slash.
     pub base: String,
+    /// The HubSpot API version whose paths the requests use.
+    pub version: ApiVersion,
     /// The bearer token; `None` when the host adds the credential.
     token: Option<String>,
 }
@@ -41,20 +48,22 @@ impl fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Endpoint")
             .field("base", &self.base)
+            .field("version", &self.version.name)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
 
 impl Endpoint {
-    /// Checks the token and the API base.
+    /// Checks the token, the API base and the API version.
     pub fn new(connection: &Connection) -> Result<Self, Error> {
         let token = check_token(&connection.access_token)?;
         let base = match &connection.api_base {
             None => DEFAULT_API_BASE.to_owned(),
             Some(base) => check_api_base(base)?,
         };
-        Ok(Self { base, token })
+        let version = ApiVersion::from_connection(connection.api_version.as_deref())?;
+        Ok(Self { base, version, token })
     }
 
     /// The value of the `Authorization` header, if the connector sends one.
@@ -91,7 +100,7 @@ fn check_token(token: &str) -> Result<Option<String>, Error> {
         return Err(Error::invalid(
             &token_path(),
             format!(
-                "the access token is longer than {MAX_TOKEN_CHARS} characters; paste the Private App token exactly as HubSpot shows it"
+                "the access token is longer than {MAX_TOKEN_CHARS} characters; paste the Service Key (or private app or OAuth token) exactly as HubSpot shows it"
             ),
         ));
     }
@@ -100,7 +109,7 @@ fn check_token(token: &str) -> Result<Option<String>, Error> {
             &token_path(),
             format!(
                 "the access token contains a space, line break or other character that cannot go in an HTTP header (at character {}); \
-                 paste the Private App token exactly as HubSpot shows it",
+                 paste the Service Key (or private app or OAuth token) exactly as HubSpot shows it",
                 position + 1
             ),
         ));
@@ -177,6 +186,7 @@ mod tests {
         Endpoint::new(&Connection {
             access_token: token.into(),
             api_base: base.map(Into::into),
+            api_version: None,
         })
     }
 
@@ -244,6 +254,7 @@ mod tests {
         let connection = Connection {
             access_token: "pat-secret".into(),
             api_base: None,
+            api_version: None,
         };
         assert!(!format!("{connection:?}").contains("pat-secret"));
         let endpoint = Endpoint::new(&connection).ok();

@@ -5,13 +5,14 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::answer::Decode;
+use crate::api_version::Family;
 use crate::client::Client;
 use crate::entity::{ENTITIES, Entity, RECOMMENDED_SCOPES};
 use crate::error::Error;
 use crate::http::{HttpRequest, Method, PathBuilder, Repeatable};
 use crate::transport::Transport;
 
-/// HubSpot's endpoint that lists a Private App token's scopes.
+/// HubSpot's endpoint that lists a legacy private app token's scopes.
 pub const TOKEN_INFO_PATH: &str = "/oauth/v2/private-apps/get/access-token-info";
 
 /// HubSpot's token-information answer: the account and the granted scopes.
@@ -97,8 +98,10 @@ pub struct ConnectionReport {
 
 /// Runs the test. With a token, HubSpot's token-information endpoint gives
 /// the scopes in one call; when the connector cannot see the token (the host
-/// adds it) or HubSpot does not know it as a Private App token, one
-/// `limit=1` read per entity shows what can be read.
+/// adds it) or HubSpot does not know it as a private app token (a Service
+/// Key or an OAuth token, whose scopes no endpoint reports), one `limit=1`
+/// read per entity shows what can be read. Nothing is assumed from the
+/// token's form.
 pub fn test_connection<T: Transport>(client: &mut Client<'_, T>) -> Result<ConnectionReport, Error> {
     if let Some(token) = client.endpoint().token().map(str::to_owned) {
         let request = HttpRequest {
@@ -109,9 +112,16 @@ pub fn test_connection<T: Transport>(client: &mut Client<'_, T>) -> Result<Conne
         };
         match client.send::<TokenInfo>(&request) {
             Ok(info) => return Ok(from_scopes(info)),
-            Err(error @ Error::Unauthorized(_)) => return Err(error),
-            // Not a Private App token (an OAuth token, say): learn by reading.
-            Err(Error::NotFound(_) | Error::HubSpot(_) | Error::Validation { .. } | Error::Forbidden { .. }) => {}
+            // Not a private app token (a Service Key, an OAuth token), which the
+            // endpoint refuses as unknown: learn by reading. A token HubSpot does
+            // not accept at all fails the first read with the same 401.
+            Err(
+                Error::Unauthorized(_)
+                | Error::NotFound(_)
+                | Error::HubSpot(_)
+                | Error::Validation { .. }
+                | Error::Forbidden { .. },
+            ) => {}
             Err(other) => return Err(other),
         }
     }
@@ -189,7 +199,7 @@ fn probe<T: Transport>(client: &mut Client<'_, T>) -> Result<ConnectionReport, E
 fn probe_entity<T: Transport>(client: &mut Client<'_, T>, entity: &Entity) -> Result<EntityAccess, Error> {
     let request = HttpRequest {
         method: Method::Get,
-        path_and_query: PathBuilder::new("/crm/v3/objects")
+        path_and_query: PathBuilder::new(&client.endpoint().version.prefix(Family::Objects))
             .segment(entity.path_name)
             .query("limit", "1")
             .finish(),
@@ -274,14 +284,27 @@ mod tests {
         }
     }
 
+    const UNAUTHORIZED: &str = r#"{"status":"error","message":"bad","category":"INVALID_AUTHENTICATION"}"#;
+
     #[test]
-    fn an_invalid_token_is_unauthorized() {
-        let mut transport = Scripted::answering(vec![Ok(json(
-            401,
-            r#"{"status":"error","message":"bad","category":"INVALID_AUTHENTICATION"}"#,
-        ))]);
+    fn an_invalid_token_is_unauthorized_once_a_read_confirms_it() {
+        let mut transport = Scripted::answering(vec![Ok(json(401, UNAUTHORIZED)), Ok(json(401, UNAUTHORIZED))]);
         let mut client = Client::new(&mut transport, &connection(), RetryPolicy::default()).unwrap();
         assert!(matches!(test_connection(&mut client), Err(Error::Unauthorized(_))));
+        assert_eq!(transport.sent.len(), 2);
+        assert!(transport.sent[0].1.ends_with(TOKEN_INFO_PATH));
+    }
+
+    #[test]
+    fn a_service_key_unknown_to_token_info_is_probed() {
+        let mut answers = vec![Ok(json(401, UNAUTHORIZED))];
+        answers.extend(vec![Ok(json(200, r#"{"results":[]}"#)); ENTITIES.len()]);
+        let mut transport = Scripted::answering(answers);
+        let mut client = Client::new(&mut transport, &connection(), RetryPolicy::default()).unwrap();
+        let report = test_connection(&mut client).unwrap();
+        assert_eq!((report.source, report.hub_id), (ScopeSource::Probe, None));
+        assert!(report.entities.iter().all(|e| e.read == Access::Granted));
+        assert_eq!(transport.sent.len(), 1 + ENTITIES.len());
     }
 
     #[test]
@@ -293,12 +316,13 @@ mod tests {
         let host_adds_token = Connection {
             access_token: String::new(),
             api_base: None,
+            api_version: None,
         };
         let mut client = Client::new(&mut transport, &host_adds_token, RetryPolicy::default()).unwrap();
         let report = test_connection(&mut client).unwrap();
         assert_eq!(report.source, ScopeSource::Probe);
         assert_eq!(transport.sent.len(), ENTITIES.len());
-        assert!(transport.sent[0].1.ends_with("/crm/v3/objects/companies?limit=1"));
+        assert!(transport.sent[0].1.ends_with("/crm/objects/2026-09/companies?limit=1"));
         assert_eq!(report.entities[2].read, Access::Denied);
         assert_eq!(report.entities[2].write, Access::Unknown);
         assert_eq!(report.missing_scopes, vec!["crm.objects.deals.read"]);
@@ -324,6 +348,7 @@ mod tests {
         let host_adds_token = Connection {
             access_token: String::new(),
             api_base: None,
+            api_version: None,
         };
         let mut client = Client::new(&mut transport, &host_adds_token, RetryPolicy::default()).unwrap();
         let report = test_connection(&mut client).unwrap();

@@ -1,5 +1,5 @@
 //! The CRM object types the connector knows: their names, HubSpot path names,
-//! type ids and the Private App scopes that unlock them. The one table of them.
+//! type ids and the scopes (of a Service Key or private app) that unlock them. The one table of them.
 
 use std::fmt;
 
@@ -129,7 +129,7 @@ pub const ENTITIES: &[Entity] = &[
     },
 ];
 
-/// The scopes the setup guide asks a Private App to have.
+/// The scopes the setup guide asks a Service Key to have.
 pub const RECOMMENDED_SCOPES: &[&str] = &[
     "crm.objects.contacts.read",
     "crm.objects.contacts.write",

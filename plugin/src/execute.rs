@@ -2,6 +2,7 @@
 //! validate and plan the request, then send it and decode the answer as `D`.
 
 use crate::answer::Decode;
+use crate::api_version::ApiVersion;
 use crate::client::Client;
 use crate::connection::Connection;
 use crate::connection_test::{self, ConnectionReport};
@@ -21,8 +22,7 @@ pub fn create<T: Transport, D: Decode>(
     connection: &Connection,
     request: &CreateRequest,
 ) -> Result<D, Error> {
-    let http = plan::create(request)?;
-    send(transport, connection, &http)
+    send(transport, connection, |version| plan::create(request, version))
 }
 
 /// Reads a record.
@@ -31,8 +31,7 @@ pub fn read<T: Transport, D: Decode>(
     connection: &Connection,
     request: &ReadRequest,
 ) -> Result<D, Error> {
-    let http = plan::read(request)?;
-    send(transport, connection, &http)
+    send(transport, connection, |version| plan::read(request, version))
 }
 
 /// Updates a record; HubSpot answers with it.
@@ -41,8 +40,7 @@ pub fn update<T: Transport, D: Decode>(
     connection: &Connection,
     request: &UpdateRequest,
 ) -> Result<D, Error> {
-    let http = plan::update(request)?;
-    send(transport, connection, &http)
+    send(transport, connection, |version| plan::update(request, version))
 }
 
 /// Archives a record; HubSpot answers 204 with no body.
@@ -51,8 +49,7 @@ pub fn archive<T: Transport>(
     connection: &Connection,
     request: &ArchiveRequest,
 ) -> Result<(), Error> {
-    let http = plan::archive(request)?;
-    send(transport, connection, &http)
+    send(transport, connection, |version| plan::archive(request, version))
 }
 
 /// Searches records; HubSpot answers with one page.
@@ -61,8 +58,7 @@ pub fn search<T: Transport, D: Decode>(
     connection: &Connection,
     request: &SearchRequest,
 ) -> Result<D, Error> {
-    let http = plan::search(request)?;
-    send(transport, connection, &http)
+    send(transport, connection, |version| plan::search(request, version))
 }
 
 /// Lists an object type's pipelines with their stages.
@@ -71,8 +67,7 @@ pub fn get_pipelines<T: Transport, D: Decode>(
     connection: &Connection,
     request: &PipelinesRequest,
 ) -> Result<D, Error> {
-    let http = plan::pipelines(request)?;
-    send(transport, connection, &http)
+    send(transport, connection, |version| plan::pipelines(request, version))
 }
 
 /// Reads one pipeline stage.
@@ -81,8 +76,7 @@ pub fn get_pipeline_stage<T: Transport, D: Decode>(
     connection: &Connection,
     request: &StageRequest,
 ) -> Result<D, Error> {
-    let http = plan::stage(request)?;
-    send(transport, connection, &http)
+    send(transport, connection, |version| plan::stage(request, version))
 }
 
 /// Lists an object type's property definitions.
@@ -91,8 +85,7 @@ pub fn get_properties<T: Transport, D: Decode>(
     connection: &Connection,
     request: &PropertiesRequest,
 ) -> Result<D, Error> {
-    let http = plan::properties(request)?;
-    send(transport, connection, &http)
+    send(transport, connection, |version| plan::properties(request, version))
 }
 
 /// Checks the credential and reports what it may read and write; see
@@ -102,11 +95,21 @@ pub fn test_connection<T: Transport>(transport: &mut T, connection: &Connection)
     connection_test::test_connection(&mut client)
 }
 
-/// Sends a planned request under the default policy. The connection is
-/// checked here, after the input, so bad input never costs a request; the
-/// client decodes the answer inside its retry loop.
-fn send<T: Transport, D: Decode>(transport: &mut T, connection: &Connection, http: &HttpRequest) -> Result<D, Error> {
-    Client::new(transport, connection, RetryPolicy::default())?.send(http)
+/// Plans the request for the connection's API version and sends it under the
+/// default policy; the client decodes the answer inside its retry loop.
+///
+/// The input is checked before the connection, so that a caller fixes its
+/// input first and bad input never costs a request. Until the connection is
+/// checked the plan uses the default version; a connection naming an unknown
+/// version then fails its check, and nothing is sent.
+fn send<T: Transport, D: Decode>(
+    transport: &mut T,
+    connection: &Connection,
+    plan: impl FnOnce(ApiVersion) -> Result<HttpRequest, Error>,
+) -> Result<D, Error> {
+    let version = ApiVersion::from_connection(connection.api_version.as_deref()).unwrap_or_default();
+    let http = plan(version)?;
+    Client::new(transport, connection, RetryPolicy::default())?.send(&http)
 }
 
 #[cfg(test)]
@@ -184,12 +187,56 @@ mod tests {
         let bad_token = Connection {
             access_token: "a b".into(),
             api_base: None,
+            api_version: None,
         };
         let no_id = ReadRequest {
             object_type: "contacts".into(),
             ..ReadRequest::default()
         };
         match read::<_, Json>(&mut transport, &bad_token, &no_id) {
+            Err(Error::InvalidInput(problem)) => assert_eq!(problem.path_in(Vocabulary::Json), "entityId"),
+            other => panic!("{other:?}"),
+        }
+        assert!(transport.sent.is_empty());
+    }
+
+    #[test]
+    fn every_request_takes_the_paths_of_the_connection_s_version() {
+        for (version, expected) in [
+            (None, "http://127.0.0.1:9/crm/objects/2026-09/contacts/51"),
+            (Some("2026-03"), "http://127.0.0.1:9/crm/objects/2026-03/contacts/51"),
+            (Some("v3"), "http://127.0.0.1:9/crm/v3/objects/contacts/51"),
+        ] {
+            let mut transport = Scripted::answering(vec![Ok(json(200, r#"{"id":"51"}"#))]);
+            let connection = Connection {
+                api_version: version.map(Into::into),
+                ..connection()
+            };
+            let answer = read::<_, Json>(&mut transport, &connection, &read_request());
+            assert!(answer.is_ok(), "{version:?}: {answer:?}");
+            assert_eq!(transport.sent[0].1, expected);
+        }
+    }
+
+    #[test]
+    fn an_unknown_version_is_refused_after_the_input_and_sends_nothing() {
+        let mut transport = Scripted::default();
+        let future = Connection {
+            api_version: Some("2099-01".into()),
+            ..connection()
+        };
+        match read::<_, Json>(&mut transport, &future, &read_request()) {
+            Err(Error::InvalidInput(problem)) => {
+                assert_eq!(problem.path_in(Vocabulary::Json), "connection.apiVersion");
+                assert!(problem.message.contains("2026-09, 2026-03, v3"), "{}", problem.message);
+            }
+            other => panic!("{other:?}"),
+        }
+        let no_id = ReadRequest {
+            object_type: "contacts".into(),
+            ..ReadRequest::default()
+        };
+        match read::<_, Json>(&mut transport, &future, &no_id) {
             Err(Error::InvalidInput(problem)) => assert_eq!(problem.path_in(Vocabulary::Json), "entityId"),
             other => panic!("{other:?}"),
         }

@@ -14,6 +14,8 @@ pub enum Field {
     AccessToken,
     /// The connection's API base.
     ApiBase,
+    /// The connection's HubSpot API version.
+    ApiVersion,
     /// The object type, where the JSON input calls it `entity`.
     Entity,
     /// The object type, where the JSON input calls it `objectType`.
@@ -85,6 +87,7 @@ impl Field {
             Self::Connection => (Some("connection"), Some("connection")),
             Self::AccessToken => (Some("accessToken"), Some("access-token")),
             Self::ApiBase => (Some("apiBase"), Some("api-base")),
+            Self::ApiVersion => (Some("apiVersion"), Some("api-version")),
             Self::Entity => (Some("entity"), Some("object-type")),
             Self::ObjectType => (Some("objectType"), Some("object-type")),
             Self::RecordId => (Some("entityId"), Some("record-id")),

@@ -1,5 +1,5 @@
 //! The HubSpot CRM connector: pure logic that turns an agent's JSON input or
-//! a typed WIT request into HubSpot CRM v3 calls and HubSpot's answers into
+//! a typed WIT request into HubSpot CRM API calls and HubSpot's answers into
 //! results or typed errors.
 //!
 //! Everything here compiles and is unit-tested natively. The WebAssembly
@@ -26,6 +26,7 @@
 
 pub mod action;
 pub mod answer;
+pub mod api_version;
 pub mod catalog;
 pub mod client;
 pub mod connection;

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::api_version::{ApiVersion, Family};
 use crate::entity::ObjectType;
 use crate::error::Error;
 use crate::http::{HttpRequest, Method, PathBuilder, Repeatable};
@@ -13,8 +14,8 @@ use crate::request::{
 use crate::search::{Filter, Operand, SearchRequest};
 use crate::validate;
 
-/// `POST /crm/v3/objects/{type}`, once the request passed [`validate::create`].
-pub fn create(request: &CreateRequest) -> Result<HttpRequest, Error> {
+/// `POST {objects}/{type}`, once the request passed [`validate::create`].
+pub fn create(request: &CreateRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
     let object_type = validate::create(request)?;
     let mut body = Map::new();
     body.insert("properties".into(), properties_json(&request.properties));
@@ -23,21 +24,21 @@ pub fn create(request: &CreateRequest) -> Result<HttpRequest, Error> {
     }
     Ok(HttpRequest {
         method: Method::Post,
-        path_and_query: objects_path(object_type).finish(),
+        path_and_query: objects_path(version, object_type).finish(),
         body: Some(Value::Object(body).to_string().into_bytes()),
         repeatable: Repeatable::OnlyIfUnprocessed,
     })
 }
 
-/// `GET /crm/v3/objects/{type}/{id}`, once the request passed [`validate::read`].
-pub fn read(request: &ReadRequest) -> Result<HttpRequest, Error> {
+/// `GET {objects}/{type}/{id}`, once the request passed [`validate::read`].
+pub fn read(request: &ReadRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
     let types = validate::read(request)?;
     let associations: Vec<String> = types
         .associations
         .iter()
         .map(|object_type| object_type.path_segment().to_owned())
         .collect();
-    let mut path = objects_path(types.object_type)
+    let mut path = objects_path(version, types.object_type)
         .segment(&request.record_id)
         .query_list("properties", &request.properties)
         .query_list("propertiesWithHistory", &request.properties_with_history)
@@ -51,10 +52,10 @@ pub fn read(request: &ReadRequest) -> Result<HttpRequest, Error> {
     Ok(get(path.finish()))
 }
 
-/// `PATCH /crm/v3/objects/{type}/{id}`, once the request passed [`validate::update`].
-pub fn update(request: &UpdateRequest) -> Result<HttpRequest, Error> {
+/// `PATCH {objects}/{type}/{id}`, once the request passed [`validate::update`].
+pub fn update(request: &UpdateRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
     let object_type = validate::update(request)?;
-    let mut path = objects_path(object_type).segment(&request.record_id);
+    let mut path = objects_path(version, object_type).segment(&request.record_id);
     if let Some(id_property) = &request.id_property {
         path = path.query("idProperty", id_property);
     }
@@ -70,49 +71,49 @@ pub fn update(request: &UpdateRequest) -> Result<HttpRequest, Error> {
     })
 }
 
-/// `DELETE /crm/v3/objects/{type}/{id}`, once the request passed [`validate::archive`].
-pub fn archive(request: &ArchiveRequest) -> Result<HttpRequest, Error> {
+/// `DELETE {objects}/{type}/{id}`, once the request passed [`validate::archive`].
+pub fn archive(request: &ArchiveRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
     let object_type = validate::archive(request)?;
     Ok(HttpRequest {
         method: Method::Delete,
-        path_and_query: objects_path(object_type).segment(&request.record_id).finish(),
+        path_and_query: objects_path(version, object_type).segment(&request.record_id).finish(),
         body: None,
         repeatable: Repeatable::Yes,
     })
 }
 
-/// `POST /crm/v3/objects/{type}/search`, once the request passed [`validate::search`].
-pub fn search(request: &SearchRequest) -> Result<HttpRequest, Error> {
+/// `POST {objects}/{type}/search`, once the request passed [`validate::search`].
+pub fn search(request: &SearchRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
     let object_type = validate::search(request)?;
     Ok(HttpRequest {
         method: Method::Post,
-        path_and_query: objects_path(object_type).literal("search").finish(),
+        path_and_query: objects_path(version, object_type).literal("search").finish(),
         body: Some(search_body(request).to_string().into_bytes()),
         repeatable: Repeatable::Yes,
     })
 }
 
-/// `GET /crm/v3/pipelines/{type}`, once the request passed [`validate::pipelines`].
-pub fn pipelines(request: &PipelinesRequest) -> Result<HttpRequest, Error> {
+/// `GET {pipelines}/{type}`, once the request passed [`validate::pipelines`].
+pub fn pipelines(request: &PipelinesRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
     let object_type = validate::pipelines(request)?;
-    Ok(get(pipelines_path(object_type).finish()))
+    Ok(get(pipelines_path(version, object_type).finish()))
 }
 
-/// `GET /crm/v3/pipelines/{type}/{pipeline}/stages/{stage}`, once the request
+/// `GET {pipelines}/{type}/{pipeline}/stages/{stage}`, once the request
 /// passed [`validate::stage`].
-pub fn stage(request: &StageRequest) -> Result<HttpRequest, Error> {
+pub fn stage(request: &StageRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
     let object_type = validate::stage(request)?;
-    Ok(get(pipelines_path(object_type)
+    Ok(get(pipelines_path(version, object_type)
         .segment(&request.pipeline_id)
         .literal("stages")
         .segment(&request.stage_id)
         .finish()))
 }
 
-/// `GET /crm/v3/properties/{type}`, once the request passed [`validate::properties`].
-pub fn properties(request: &PropertiesRequest) -> Result<HttpRequest, Error> {
+/// `GET {properties}/{type}`, once the request passed [`validate::properties`].
+pub fn properties(request: &PropertiesRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
     let object_type = validate::properties(request)?;
-    let mut path = PathBuilder::new("/crm/v3/properties").segment(object_type.path_segment());
+    let mut path = PathBuilder::new(&version.prefix(Family::Properties)).segment(object_type.path_segment());
     if request.archived {
         path = path.query("archived", "true");
     }
@@ -122,16 +123,16 @@ pub fn properties(request: &PropertiesRequest) -> Result<HttpRequest, Error> {
 impl ActionRequest {
     /// Checks everything that can be checked without HubSpot and builds the
     /// HTTP request; `None` for the connection test, which makes its own.
-    pub fn to_http(&self) -> Result<Option<HttpRequest>, Error> {
+    pub fn to_http(&self, version: ApiVersion) -> Result<Option<HttpRequest>, Error> {
         match self {
-            Self::Create(request) => create(request),
-            Self::Read(request) => read(request),
-            Self::Update(request) => update(request),
-            Self::Archive(request) => archive(request),
-            Self::Search(request) => search(request),
-            Self::GetPipelines(request) => pipelines(request),
-            Self::GetPipelineStage(request) => stage(request),
-            Self::GetProperties(request) => properties(request),
+            Self::Create(request) => create(request, version),
+            Self::Read(request) => read(request, version),
+            Self::Update(request) => update(request, version),
+            Self::Archive(request) => archive(request, version),
+            Self::Search(request) => search(request, version),
+            Self::GetPipelines(request) => pipelines(request, version),
+            Self::GetPipelineStage(request) => stage(request, version),
+            Self::GetProperties(request) => properties(request, version),
             Self::TestConnection => return Ok(None),
         }
         .map(Some)
@@ -147,12 +148,13 @@ fn get(path_and_query: String) -> HttpRequest {
     }
 }
 
-fn objects_path(object_type: ObjectType<'_>) -> PathBuilder {
-    PathBuilder::new("/crm/v3/objects").segment(object_type.path_segment())
+/// `{objects prefix}/{type}`, which every record path starts with.
+pub fn objects_path(version: ApiVersion, object_type: ObjectType<'_>) -> PathBuilder {
+    PathBuilder::new(&version.prefix(Family::Objects)).segment(object_type.path_segment())
 }
 
-fn pipelines_path(object_type: ObjectType<'_>) -> PathBuilder {
-    PathBuilder::new("/crm/v3/pipelines").segment(object_type.path_segment())
+fn pipelines_path(version: ApiVersion, object_type: ObjectType<'_>) -> PathBuilder {
+    PathBuilder::new(&version.prefix(Family::Pipelines)).segment(object_type.path_segment())
 }
 
 /// Property values by name, in the order given (names are unique once validated).
@@ -241,7 +243,7 @@ mod tests {
     use crate::search::{Operator, Sort, SortDirection};
 
     fn http(request: ActionRequest) -> HttpRequest {
-        request.to_http().unwrap().unwrap()
+        request.to_http(ApiVersion::default()).unwrap().unwrap()
     }
 
     #[test]
@@ -258,7 +260,7 @@ mod tests {
         assert_eq!(request.method, Method::Get);
         assert_eq!(
             request.path_and_query,
-            "/crm/v3/objects/deals/98765432?properties=dealname&properties=amount\
+            "/crm/objects/2026-09/deals/98765432?properties=dealname&properties=amount\
              &propertiesWithHistory=dealstage&associations=contacts&associations=line_items&archived=true"
         );
     }
@@ -274,7 +276,7 @@ mod tests {
         assert_eq!(request.method, Method::Patch);
         assert_eq!(
             request.path_and_query,
-            "/crm/v3/objects/contacts/jane%2Bcrm%40example.com?idProperty=email"
+            "/crm/objects/2026-09/contacts/jane%2Bcrm%40example.com?idProperty=email"
         );
         assert_eq!(
             request.body,
@@ -289,7 +291,7 @@ mod tests {
             properties: vec![("hs_timestamp".into(), "2025-01-01T00:00:00Z".into())],
             associations: Vec::new(),
         }));
-        assert_eq!(request.path_and_query, "/crm/v3/objects/postal_mail");
+        assert_eq!(request.path_and_query, "/crm/objects/2026-09/postal_mail");
         assert_eq!(request.repeatable, Repeatable::OnlyIfUnprocessed);
         assert_eq!(
             request.body,
@@ -305,7 +307,7 @@ mod tests {
         }));
         assert_eq!(
             (request.method, request.path_and_query.as_str()),
-            (Method::Post, "/crm/v3/objects/deals/search")
+            (Method::Post, "/crm/objects/2026-09/deals/search")
         );
         assert_eq!(request.repeatable, Repeatable::Yes);
     }
@@ -319,17 +321,20 @@ mod tests {
         }));
         assert_eq!(
             stage.path_and_query,
-            "/crm/v3/pipelines/tickets/support-pipeline/stages/in%20progress%2F1"
+            "/crm/pipelines/2026-09/tickets/support-pipeline/stages/in%20progress%2F1"
         );
         let properties = http(ActionRequest::GetProperties(PropertiesRequest {
             object_type: "companies".into(),
             archived: true,
         }));
-        assert_eq!(properties.path_and_query, "/crm/v3/properties/companies?archived=true");
+        assert_eq!(
+            properties.path_and_query,
+            "/crm/properties/2026-09/companies?archived=true"
+        );
         let pipelines = http(ActionRequest::GetPipelines(PipelinesRequest {
             object_type: "deals".into(),
         }));
-        assert_eq!(pipelines.path_and_query, "/crm/v3/pipelines/deals");
+        assert_eq!(pipelines.path_and_query, "/crm/pipelines/2026-09/deals");
     }
 
     #[test]

@@ -9,8 +9,9 @@ use crate::error::{
 use crate::http::HttpResponse;
 
 /// Where to create a token, for messages about a rejected one.
-pub const TOKEN_HELP: &str = "create a Private App in HubSpot (Settings > Integrations > Private Apps), \
-     give it the CRM scopes you need, and use its access token";
+pub const TOKEN_HELP: &str = "create a Service Key in HubSpot (Settings > Integrations > Service Keys) \
+     with the CRM scopes you need and use it as the access token; a legacy private app token or an OAuth \
+     access token works the same way";
 
 /// A successful response whose body is valid JSON (or empty).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +107,10 @@ pub fn classify(response: &HttpResponse) -> Error {
             let hint = if missing_scopes.is_empty() {
                 String::new()
             } else {
-                format!(". Add these scopes to the Private App: {}", missing_scopes.join(", "))
+                format!(
+                    ". Add these scopes to the Service Key (or private app): {}",
+                    missing_scopes.join(", ")
+                )
             };
             Error::Forbidden {
                 detail: with_message(format!("{described}{hint}")),
@@ -404,7 +408,7 @@ mod tests {
         let body = r#"{"status":"error","message":"Authentication credentials not found.","correlationId":"c-1","category":"INVALID_AUTHENTICATION"}"#;
         match interpret(response(401, body, &[("x-hubspot-correlation-id", "c-1")]), 1) {
             Err(Error::Unauthorized(detail)) => {
-                assert!(detail.message.contains("Private App"), "{}", detail.message);
+                assert!(detail.message.contains("Service Key"), "{}", detail.message);
                 assert_eq!(detail.correlation_id.as_deref(), Some("c-1"));
                 assert_eq!(detail.category.as_deref(), Some("INVALID_AUTHENTICATION"));
                 assert_eq!(detail.body, body);

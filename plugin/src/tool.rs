@@ -83,14 +83,17 @@ mod tests {
             r#"{"entity":"deals","entityId":"98765432"}"#,
         );
         assert_eq!(result.as_deref(), Ok(r#"{"archived":true,"id":"98765432"}"#));
-        assert_eq!(transport.sent[0].1, "http://127.0.0.1:9/crm/v3/objects/deals/98765432");
+        assert_eq!(
+            transport.sent[0].1,
+            "http://127.0.0.1:9/crm/objects/2026-09/deals/98765432"
+        );
     }
 
     #[test]
     fn invalid_input_sends_nothing() {
         let mut transport = Scripted::default();
         for (action, input) in [
-            ("create", r#"{"entity":"leads","properties":{}}"#),
+            ("create", r#"{"entity":"widgets","properties":{}}"#),
             ("read", r#"{"entity":"contacts"}"#),
             ("search", r#"{"entity":"contacts","searchObj":{"limit":500}}"#),
             ("explode", "{}"),
@@ -101,6 +104,7 @@ mod tests {
         let bad_token = Connection {
             access_token: "a b".into(),
             api_base: None,
+            api_version: None,
         };
         let result = invoke(
             &mut transport,

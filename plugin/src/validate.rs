@@ -445,7 +445,7 @@ mod tests {
     use crate::search::{Filter, Operator, Sort, SortDirection};
 
     fn problem(request: ActionRequest) -> (String, String) {
-        match request.to_http() {
+        match request.to_http(crate::api_version::ApiVersion::default()) {
             Err(Error::InvalidInput(problem)) => (problem.path_in(Vocabulary::Json), problem.message),
             other => panic!("expected invalid input, got {other:?}"),
         }
@@ -454,7 +454,7 @@ mod tests {
     /// The path of `request`'s input problem as its `crm` function names it.
     fn wit_path(request: ActionRequest) -> String {
         let action = request.action();
-        match request.to_http() {
+        match request.to_http(crate::api_version::ApiVersion::default()) {
             Err(Error::InvalidInput(problem)) => problem.path_in(action.wit_vocabulary()),
             other => panic!("expected invalid input, got {other:?}"),
         }
@@ -557,7 +557,13 @@ mod tests {
                 after: Some(after.into()),
                 ..SearchRequest::default()
             };
-            assert_eq!(ActionRequest::Search(search).to_http().is_ok(), accepted, "{after}");
+            assert_eq!(
+                ActionRequest::Search(search)
+                    .to_http(crate::api_version::ApiVersion::default())
+                    .is_ok(),
+                accepted,
+                "{after}"
+            );
         }
     }
 
@@ -594,7 +600,7 @@ mod tests {
             let built = ActionRequest::GetPipelines(PipelinesRequest {
                 object_type: pipelined.into(),
             })
-            .to_http();
+            .to_http(crate::api_version::ApiVersion::default());
             assert!(built.is_ok(), "{pipelined}: {built:?}");
         }
     }

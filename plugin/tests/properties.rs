@@ -9,6 +9,7 @@
 
 use std::time::Duration;
 
+use hubspot_connector::api_version::ApiVersion;
 use hubspot_connector::connection::Connection;
 use hubspot_connector::error::Error;
 use hubspot_connector::http::{HttpRequest, HttpResponse, PathBuilder, percent_encode};
@@ -66,8 +67,10 @@ fn split_url(path_and_query: &str) -> (Vec<&str>, Option<&str>) {
 }
 
 fn built(request: &ActionRequest) -> Result<HttpRequest, Error> {
+    // The v3 paths: the assertions below index their segments.
+    let v3 = ApiVersion::named("v3").ok_or_else(|| Error::invalid(&InputPath::root(), "no v3"))?;
     request
-        .to_http()
+        .to_http(v3)
         .and_then(|http| http.ok_or_else(|| Error::invalid(&InputPath::root(), "no request")))
 }
 
@@ -145,6 +148,7 @@ fn connection() -> Connection {
     Connection {
         access_token: "pat-na1-test".into(),
         api_base: Some("http://127.0.0.1:9".into()),
+        api_version: Some("v3".into()),
     }
 }
 

@@ -16,7 +16,7 @@ use hubspot_harness::wit::{ApiError, Error};
 use hubspot_mock::{self, MockConfig, TokenGrant};
 use serde_json::{Value, json};
 
-use crate::common::{Env, samples_of};
+use crate::common::{DEFAULT_API_VERSION, Env, samples_of};
 use crate::record_actions::{Outcome, RECORD_ACTIONS, env_for, expectation_of, expectations, seeded};
 
 /// A token no output may contain.
@@ -116,10 +116,7 @@ fn run_with_stdin(command: &mut Command, input: &str) -> Run {
 /// A mock that accepts only [`TOKEN`], with every scope.
 fn env_for_token() -> Env {
     let config = MockConfig {
-        tokens: vec![TokenGrant {
-            token: TOKEN.to_owned(),
-            scopes: hubspot_mock::all_scopes(),
-        }],
+        tokens: vec![TokenGrant::private_app(TOKEN, hubspot_mock::all_scopes())],
         ..MockConfig::default()
     };
     Env::with_config(config, TOKEN)
@@ -147,7 +144,7 @@ pub(crate) fn cli_spec_samples_of_record_actions_exit_and_print_as_expected() {
             let base = env.mock.base_url();
             let run = run(harness_with(&token).args(["invoke", action, &sample.json, "--api-base", &base]));
             run.assert_hides(&token);
-            expectation.assert_request(&env.only_request(), &token);
+            expectation.assert_request(&env.only_request(), &token, DEFAULT_API_VERSION);
             match &expectation.outcome {
                 Outcome::Ok(check) => check(&env, &run.ok()),
                 Outcome::Refused {
@@ -246,7 +243,7 @@ fn cli_input_is_read_from_the_argument_a_file_or_stdin() {
     let requests = env.requests();
     assert_eq!(requests.len(), runs.len(), "{requests:#?}");
     for request in &requests {
-        assert_eq!(request.path, "/crm/v3/objects/contacts/12345678");
+        assert_eq!(request.path, "/crm/objects/2026-09/contacts/12345678");
         assert_eq!(request.query.as_deref(), Some("properties=email"));
     }
 
@@ -289,6 +286,45 @@ fn cli_api_base_can_come_from_the_environment() {
         .args(["invoke", "read", READ_CONTACT]));
     assert_seeded_contact(&run.ok());
     assert_eq!(env.requests().len(), 1);
+}
+
+#[test]
+fn cli_api_version_picks_the_paths_and_a_bad_one_lists_the_accepted_ones() {
+    let env = seeded();
+    let token = env.connection.access_token.clone();
+    let base = env.mock.base_url();
+    let read = |extra: &[&str], version_variable: Option<&str>| {
+        let mut command = harness_with(&token);
+        if let Some(version) = version_variable {
+            command.env("HUBSPOT_API_VERSION", version);
+        }
+        run(command
+            .args(["invoke", "read", READ_CONTACT, "--api-base", &base])
+            .args(extra))
+    };
+    for (extra, variable, path) in [
+        (&[][..], None, "/crm/objects/2026-09/contacts/12345678"),
+        (&["--api-version", "v3"][..], None, "/crm/v3/objects/contacts/12345678"),
+        (
+            &["--api-version", "2026-03"][..],
+            None,
+            "/crm/objects/2026-03/contacts/12345678",
+        ),
+        (&[][..], Some("v3"), "/crm/v3/objects/contacts/12345678"),
+    ] {
+        env.clear();
+        assert_seeded_contact(&read(extra, variable).ok());
+        assert_eq!(env.only_request().path, path, "{extra:?} {variable:?}");
+    }
+    env.clear();
+    let refused = read(&["--api-version", "2024-01"], None);
+    let error = refused.failed(2, "invalid-input");
+    assert_eq!(error["path"], "connection.apiVersion", "{error}");
+    let message = error["message"].as_str().unwrap_or_default();
+    for accepted in ["2026-09", "2026-03", "v3"] {
+        assert!(message.contains(accepted), "{message}");
+    }
+    assert!(env.requests().is_empty());
 }
 
 #[test]
@@ -456,7 +492,7 @@ fn cli_invalid_json_is_invalid_input() {
 }
 
 #[test]
-fn cli_missing_token_names_the_variable_and_private_apps() {
+fn cli_missing_token_names_the_variable_and_service_keys() {
     let env = env_for_token();
     let base = env.mock.base_url();
     for token in [None, Some("")] {
@@ -468,7 +504,7 @@ fn cli_missing_token_names_the_variable_and_private_apps() {
         let error = run.failed(2, "usage");
         let message = error["message"].as_str().expect("message");
         assert!(message.contains(TOKEN_VARIABLE), "{message}");
-        assert!(message.contains("Private Apps"), "{message}");
+        assert!(message.contains("Service Keys"), "{message}");
     }
     assert!(env.requests().is_empty());
 }
@@ -771,7 +807,7 @@ fn cli_mock_command_takes_a_fault_file_and_the_control_endpoint() -> Result<(), 
         let announced: Value = serde_json::from_slice(&line).map_err(|e| e.to_string())?;
         let base = announced["mock"]["apiBase"].as_str().ok_or("no apiBase")?;
         let addr = base.trim_start_matches("http://");
-        let read = "/crm/v3/objects/contacts/1".to_owned();
+        let read = "/crm/objects/2026-09/contacts/1".to_owned();
         assert_eq!(http(addr, "GET", &read, "")?.0, 503, "the file's fault fires once");
         assert_eq!(http(addr, "GET", &read, "")?.0, 404);
         let added = http(addr, "POST", "/__mock/faults", list)?;

@@ -32,6 +32,22 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
     })
 }
 
+/// The HubSpot API version the connector uses when the connection names none.
+pub const DEFAULT_API_VERSION: &str = "2026-09";
+
+/// `path`, written as the default version spells it (`/crm/objects/2026-09/…`),
+/// as `version` spells it (`/crm/v3/objects/…` for `v3`).
+pub fn path_in_version(path: &str, version: &str) -> String {
+    let dated = format!("/{DEFAULT_API_VERSION}");
+    let Some((family, rest)) = path.strip_prefix("/crm/").and_then(|tail| tail.split_once(&dated)) else {
+        panic!("{path} is not a path of version {DEFAULT_API_VERSION}");
+    };
+    match version {
+        "v3" => format!("/crm/v3/{family}{rest}"),
+        dated => format!("/crm/{family}/{dated}{rest}"),
+    }
+}
+
 /// A fresh mock HubSpot and a connection to it.
 pub struct Env {
     pub mock: MockServer,
@@ -59,8 +75,15 @@ impl Env {
         let connection = Connection {
             access_token: token.to_owned(),
             api_base: Some(mock.base_url()),
+            api_version: None,
         };
         Self { mock, connection }
+    }
+
+    /// The same mock, called with HubSpot API version `version`.
+    pub fn with_api_version(mut self, version: &str) -> Self {
+        self.connection.api_version = Some(version.to_owned());
+        self
     }
 
     /// Runs `action` on `input` through `tool.invoke`.

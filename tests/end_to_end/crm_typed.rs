@@ -120,7 +120,7 @@ pub(crate) fn contacts_crm_create_with_an_association_returns_the_typed_record()
     assert_request(
         &env.only_request(),
         "POST",
-        "/crm/v3/objects/contacts",
+        "/crm/objects/2026-09/contacts",
         &[],
         Some(json!({
             "properties": {"email": "jane.smith@globex.com", "firstname": "Jane", "lifecyclestage": "lead"},
@@ -205,7 +205,7 @@ pub(crate) fn deals_crm_read_returns_history_associations_and_unset_properties_a
     assert_request(
         &env.only_request(),
         "GET",
-        "/crm/v3/objects/deals/98765432",
+        "/crm/objects/2026-09/deals/98765432",
         &[
             ("properties", "dealname"),
             ("properties", "amount"),
@@ -254,7 +254,7 @@ pub(crate) fn contacts_crm_update_by_email_returns_the_record_and_refusals_are_t
     assert_request(
         &env.only_request(),
         "PATCH",
-        "/crm/v3/objects/contacts/ann%40example.com",
+        "/crm/objects/2026-09/contacts/ann%40example.com",
         &[("idProperty", "email")],
         Some(json!({"properties": {"phone": "+1-555-987-6543"}})),
     );
@@ -306,7 +306,7 @@ pub(crate) fn deals_crm_archive_moves_the_record_to_the_recycle_bin() {
     assert_request(
         &env.only_request(),
         "DELETE",
-        "/crm/v3/objects/deals/98765432",
+        "/crm/objects/2026-09/deals/98765432",
         &[],
         None,
     );
@@ -386,7 +386,7 @@ pub(crate) fn deals_crm_search_pages_with_a_typed_cursor() {
     assert_request(
         &env.only_request(),
         "POST",
-        "/crm/v3/objects/deals/search",
+        "/crm/objects/2026-09/deals/search",
         &[],
         Some(json!({
             "filterGroups": [{"filters": [{"propertyName": "amount", "operator": "GTE", "value": "1000"}]}],
@@ -456,11 +456,11 @@ pub(crate) fn deals_crm_get_pipelines_returns_typed_stages_with_their_metadata()
             ("closedlost", 6, meta("true", "0.0")),
         ]
     );
-    assert_request(&env.only_request(), "GET", "/crm/v3/pipelines/deals", &[], None);
+    assert_request(&env.only_request(), "GET", "/crm/pipelines/2026-09/deals", &[], None);
 
     env.clear();
     let call = typed(&env, |crm, store, conn| {
-        Box::pin(async move { crm.call_get_pipelines(store, &conn, "leads").await })
+        Box::pin(async move { crm.call_get_pipelines(store, &conn, "contacts").await })
     });
     match call.result {
         Err(Error::InvalidInput(problem)) => {
@@ -497,7 +497,7 @@ pub(crate) fn deals_crm_get_pipeline_stage_returns_the_stage_or_not_found() {
     assert_request(
         &env.only_request(),
         "GET",
-        "/crm/v3/pipelines/deals/default/stages/closedwon",
+        "/crm/pipelines/2026-09/deals/default/stages/closedwon",
         &[],
         None,
     );
@@ -542,7 +542,7 @@ pub(crate) fn tickets_crm_get_properties_returns_typed_definitions() {
     assert!(find("createdate").read_only_value);
     assert!(!find("subject").read_only_value);
     assert!(properties.iter().all(|p| !p.archived && p.created_at.is_some()));
-    assert_request(&env.only_request(), "GET", "/crm/v3/properties/tickets", &[], None);
+    assert_request(&env.only_request(), "GET", "/crm/properties/2026-09/tickets", &[], None);
 
     env.clear();
     let call = typed(&env, |crm, store, conn| {

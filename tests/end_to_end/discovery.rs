@@ -12,10 +12,10 @@ use std::sync::OnceLock;
 
 use hubspot_harness::wit::{Error, PropertyProblem, ValidationError};
 use hubspot_harness::{Call, Connector, Credential, Invocation, Sandbox};
-use hubspot_mock::{self, RecordedRequest};
+use hubspot_mock::{self, API_VERSIONS, RecordedRequest};
 use serde_json::{Value, json};
 
-use crate::common::{Env, Sample, runtime, samples_of};
+use crate::common::{Env, Sample, path_in_version, runtime, samples_of};
 
 /// The deal pipeline `default`'s stages in order, with their `probability`
 /// and `isClosed` metadata.
@@ -143,7 +143,7 @@ fn expectations() -> Vec<Expectation> {
     vec![
         Expectation {
             title: "Get Deal Pipelines",
-            path: "/crm/v3/pipelines/deals",
+            path: "/crm/pipelines/2026-09/deals",
             query: None,
             outcome: |result| {
                 let pipelines = ok(result);
@@ -166,7 +166,7 @@ fn expectations() -> Vec<Expectation> {
         },
         Expectation {
             title: "Get Ticket Pipelines",
-            path: "/crm/v3/pipelines/tickets",
+            path: "/crm/pipelines/2026-09/tickets",
             query: None,
             outcome: |result| {
                 let pipelines = ok(result);
@@ -183,7 +183,7 @@ fn expectations() -> Vec<Expectation> {
         },
         Expectation {
             title: "Get Deal Pipeline Stage",
-            path: "/crm/v3/pipelines/deals/default/stages/appointmentscheduled",
+            path: "/crm/pipelines/2026-09/deals/default/stages/appointmentscheduled",
             query: None,
             outcome: |result| {
                 let stage = ok(result);
@@ -196,7 +196,7 @@ fn expectations() -> Vec<Expectation> {
         },
         Expectation {
             title: "Get Ticket Pipeline Stage",
-            path: "/crm/v3/pipelines/tickets/support-pipeline/stages/in-progress",
+            path: "/crm/pipelines/2026-09/tickets/support-pipeline/stages/in-progress",
             query: None,
             // A fresh portal has only the default ticket pipeline `0`.
             outcome: |result| match result {
@@ -211,7 +211,7 @@ fn expectations() -> Vec<Expectation> {
         },
         Expectation {
             title: "Get Contact Properties",
-            path: "/crm/v3/properties/contacts",
+            path: "/crm/properties/2026-09/contacts",
             query: None,
             outcome: |result| {
                 let properties = ok(result);
@@ -242,7 +242,7 @@ fn expectations() -> Vec<Expectation> {
         },
         Expectation {
             title: "Get Deal Properties",
-            path: "/crm/v3/properties/deals",
+            path: "/crm/properties/2026-09/deals",
             query: None,
             outcome: |result| {
                 let properties = ok(result);
@@ -259,7 +259,7 @@ fn expectations() -> Vec<Expectation> {
         },
         Expectation {
             title: "Get Company Properties Including Archived",
-            path: "/crm/v3/properties/companies",
+            path: "/crm/properties/2026-09/companies",
             query: Some("archived=true"),
             outcome: |result| {
                 let properties = ok(result);
@@ -275,7 +275,7 @@ fn expectations() -> Vec<Expectation> {
         },
         Expectation {
             title: "Get Ticket Properties",
-            path: "/crm/v3/properties/tickets",
+            path: "/crm/properties/2026-09/tickets",
             query: None,
             outcome: |result| {
                 let properties = ok(result);
@@ -314,22 +314,25 @@ const DISCOVERY_ACTIONS: [&str; 3] = ["get-pipelines", "get-pipeline-stage", "ge
 #[test]
 pub(crate) fn spec_samples_of_discovery_actions_send_the_documented_requests() {
     let expectations = expectations();
-    let mut covered = 0;
-    for action in DISCOVERY_ACTIONS {
-        for sample in samples_of(action) {
-            let expectation = expectations
-                .iter()
-                .find(|e| e.title == sample.title)
-                .unwrap_or_else(|| panic!("the sample `{}` has no expectation", sample.title));
-            let env = Env::new();
-            let result = env.invoke(sample.action, &sample.json);
-            assert_one_get(&env, expectation.path, expectation.query, &sample.title);
-            (expectation.outcome)(result);
-            covered += 1;
+    for version in API_VERSIONS {
+        let mut covered = 0;
+        for action in DISCOVERY_ACTIONS {
+            for sample in samples_of(action) {
+                let expectation = expectations
+                    .iter()
+                    .find(|e| e.title == sample.title)
+                    .unwrap_or_else(|| panic!("the sample `{}` has no expectation", sample.title));
+                let env = Env::new().with_api_version(version);
+                let result = env.invoke(sample.action, &sample.json);
+                let path = path_in_version(expectation.path, version);
+                assert_one_get(&env, &path, expectation.query, &format!("{} ({version})", sample.title));
+                (expectation.outcome)(result);
+                covered += 1;
+            }
         }
+        assert_eq!(covered, expectations.len(), "every expectation belongs to a sample");
+        assert_eq!(covered, 8);
     }
-    assert_eq!(covered, expectations.len(), "every expectation belongs to a sample");
-    assert_eq!(covered, 8);
 }
 
 fn sample(title: &str) -> Sample {
@@ -354,7 +357,7 @@ fn tickets_get_pipeline_stage_sample_succeeds_once_the_pipeline_exists() {
     let stage = env.ok(sample.action, &sample.json);
     assert_one_get(
         &env,
-        "/crm/v3/pipelines/tickets/support-pipeline/stages/in-progress",
+        "/crm/pipelines/2026-09/tickets/support-pipeline/stages/in-progress",
         None,
         &sample.title,
     );
@@ -382,7 +385,12 @@ fn deals_get_pipeline_stage_unknown_stage_is_not_found() {
         matches!(result, Err(Error::NotFound(ref d)) if d.status == 404),
         "{result:?}"
     );
-    assert_one_get(&env, "/crm/v3/pipelines/deals/default/stages/1", None, "unknown stage");
+    assert_one_get(
+        &env,
+        "/crm/pipelines/2026-09/deals/default/stages/1",
+        None,
+        "unknown stage",
+    );
 }
 
 #[test]
@@ -390,14 +398,14 @@ fn deals_get_pipelines_by_type_id_and_stage_ids_with_reserved_characters_stay_on
     let env = Env::new();
     let by_id = env.ok("get-pipelines", r#"{"entity": "0-3"}"#);
     assert!(results(&by_id).iter().any(|p| p["id"] == "default"));
-    assert_one_get(&env, "/crm/v3/pipelines/deals", None, "0-3");
+    assert_one_get(&env, "/crm/pipelines/2026-09/deals", None, "0-3");
     env.clear();
     let _ = env.invoke(
         "get-pipeline-stage",
         r#"{"entity": "deals", "pipelineId": "a/b", "stageId": "c?d#e"}"#,
     );
     let request = env.only_request();
-    assert_eq!(request.path, "/crm/v3/pipelines/deals/a%2Fb/stages/c%3Fd%23e");
+    assert_eq!(request.path, "/crm/pipelines/2026-09/deals/a%2Fb/stages/c%3Fd%23e");
     assert_eq!(request.query, None);
 }
 
@@ -422,7 +430,7 @@ fn line_items_get_properties_uses_hubspot_s_path_name() {
         results(&properties).iter().any(|p| p["name"] == "quantity"),
         "{properties}"
     );
-    assert_one_get(&env, "/crm/v3/properties/line_items", None, "lineItems");
+    assert_one_get(&env, "/crm/properties/2026-09/line_items", None, "lineItems");
 }
 
 #[test]
@@ -658,7 +666,7 @@ fn discovery_invalid_inputs_name_the_path_and_what_is_accepted() {
             r#"{"entity": "Deals", "pipelineId": "default", "stageId": "x"}"#,
             "entity",
         ),
-        ("get-properties", r#"{"objectType": "leads"}"#, "objectType"),
+        ("get-properties", r#"{"objectType": "invoices"}"#, "objectType"),
     ] {
         let message = refused(action, input, path);
         for entity in ENTITIES {
@@ -835,7 +843,7 @@ fn entities_test_connection_with_an_invalid_token_says_where_to_create_one() {
             assert_eq!(detail.status, 401);
             assert_eq!(detail.category.as_deref(), Some("INVALID_AUTHENTICATION"));
             assert!(
-                detail.message.contains("Private App") && detail.message.contains("Settings > Integrations"),
+                detail.message.contains("Service Key") && detail.message.contains("Settings > Integrations"),
                 "{}",
                 detail.message
             );
@@ -843,8 +851,53 @@ fn entities_test_connection_with_an_invalid_token_says_where_to_create_one() {
         }
         other => panic!("{other:?}"),
     }
-    // A rejected token is final: no probing of the entities afterwards.
-    assert_token_info_request(&env.only_request(), token);
+    // Token-info does not know the token, and the first read confirms that
+    // HubSpot refuses it: no further probing.
+    let requests = env.requests();
+    assert_eq!(requests.len(), 2, "{requests:#?}");
+    assert_token_info_request(&requests[0], token);
+    assert_eq!(requests[1].path, "/crm/objects/2026-09/companies");
+}
+
+#[test]
+fn entities_test_connection_with_a_service_key_probes_and_names_missing_scopes() {
+    let key = "hubspot-service-key-7f3a";
+    let scopes: Vec<String> = hubspot_mock::all_scopes()
+        .into_iter()
+        .filter(|scope| !scope.starts_with("crm.objects.deals."))
+        .collect();
+    let config = hubspot_mock::MockConfig {
+        tokens: vec![hubspot_mock::TokenGrant::service_key(key, scopes)],
+        ..hubspot_mock::MockConfig::default()
+    };
+    let env = Env::with_config(config, key);
+    let report = env.ok("test-connection", "{}");
+    assert_eq!(report["source"], "probe", "{report}");
+    assert_eq!(report["ok"], true);
+    let deals = report["entities"]
+        .as_array()
+        .and_then(|entities| entities.iter().find(|e| e["entity"] == "deals"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(deals["read"], "denied", "{report}");
+    assert_eq!(deals["missingScopes"], json!(["crm.objects.deals.read"]), "{report}");
+    assert_eq!(report["missingScopes"], json!(["crm.objects.deals.read"]), "{report}");
+    let contacts = report["entities"]
+        .as_array()
+        .and_then(|entities| entities.iter().find(|e| e["entity"] == "contacts"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(contacts["read"], "granted", "{report}");
+    // Token-info was asked first and did not know the key; every probe took the
+    // connection's version.
+    let requests = env.requests();
+    assert_token_info_request(&requests[0], key);
+    assert!(
+        requests[1..]
+            .iter()
+            .all(|r| r.path.starts_with("/crm/objects/2026-09/")),
+        "{requests:#?}"
+    );
 }
 
 #[test]
@@ -985,7 +1038,7 @@ fn entities_test_connection_with_a_host_held_token_probes_one_read_per_entity() 
     // component never saw it, so it did not ask token-info.
     let requests = env.requests();
     let paths: Vec<String> = requests.iter().map(|r| r.path.clone()).collect();
-    let expected: Vec<String> = PATH_NAMES.iter().map(|p| format!("/crm/v3/objects/{p}")).collect();
+    let expected: Vec<String> = PATH_NAMES.iter().map(|p| format!("/crm/objects/2026-09/{p}")).collect();
     assert_eq!(paths, expected);
     for request in &requests {
         assert_eq!(request.method, "GET");
@@ -1022,7 +1075,7 @@ fn entities_test_connection_with_a_host_held_invalid_token_stops_at_the_first_pr
     let call = host_call(&env, "test-connection", "");
     match call.result {
         Err(Error::Unauthorized(detail)) => {
-            assert!(detail.message.contains("Private App"), "{}", detail.message);
+            assert!(detail.message.contains("Service Key"), "{}", detail.message);
             assert!(!detail.message.contains("pat-na1-revoked"));
         }
         other => panic!("{other:?}"),
@@ -1030,6 +1083,6 @@ fn entities_test_connection_with_a_host_held_invalid_token_stops_at_the_first_pr
     let request = env.only_request();
     assert_eq!(
         (request.path.as_str(), request.query.as_deref()),
-        ("/crm/v3/objects/companies", Some("limit=1"))
+        ("/crm/objects/2026-09/companies", Some("limit=1"))
     );
 }

@@ -9,10 +9,10 @@
 )]
 
 use hubspot_harness::wit::Error;
-use hubspot_mock::RecordedRequest;
+use hubspot_mock::{API_VERSIONS, RecordedRequest};
 use serde_json::{Value, json};
 
-use crate::common::{Env, Sample, samples_of};
+use crate::common::{Env, Sample, path_in_version, samples_of};
 
 /// The records the specification's samples refer to.
 pub(crate) fn seeded() -> Env {
@@ -108,10 +108,11 @@ pub(crate) enum Outcome {
 
 impl Expectation {
     /// Asserts that `request` is exactly the one the sample must send.
-    pub(crate) fn assert_request(&self, request: &RecordedRequest, token: &str) {
+    /// Asserts that `request` is the one the sample sends under API `version`.
+    pub(crate) fn assert_request(&self, request: &RecordedRequest, token: &str, version: &str) {
         let title = self.title;
         assert_eq!(request.method, self.method, "{title}");
-        assert_eq!(request.path, self.path, "{title}");
+        assert_eq!(request.path, path_in_version(self.path, version), "{title} ({version})");
         let expected: Vec<(String, String)> = self
             .query
             .iter()
@@ -188,7 +189,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Create a Contact",
             method: "POST",
-            path: "/crm/v3/objects/contacts",
+            path: "/crm/objects/2026-09/contacts",
             query: &[],
             body: Some(
                 json!({"properties": {"email": "[email protected]", "firstname": "John", "lastname": "Doe",
@@ -203,7 +204,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Create a Deal",
             method: "POST",
-            path: "/crm/v3/objects/deals",
+            path: "/crm/objects/2026-09/deals",
             query: &[],
             body: Some(
                 json!({"properties": {"dealname": "Enterprise License - Q1 2025", "dealstage": "appointmentscheduled",
@@ -224,7 +225,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Create a Company",
             method: "POST",
-            path: "/crm/v3/objects/companies",
+            path: "/crm/objects/2026-09/companies",
             query: &[],
             body: Some(
                 json!({"properties": {"name": "Acme Corporation", "domain": "acme.com", "industry": "Technology",
@@ -239,7 +240,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Create a Contact with Association to Company",
             method: "POST",
-            path: "/crm/v3/objects/contacts",
+            path: "/crm/objects/2026-09/contacts",
             query: &[],
             body: Some(
                 json!({"properties": {"email": "[email protected]", "firstname": "Jane", "lastname": "Smith"},
@@ -254,7 +255,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Basic Read",
             method: "GET",
-            path: "/crm/v3/objects/contacts/12345678",
+            path: "/crm/objects/2026-09/contacts/12345678",
             query: &[],
             body: None,
             outcome: Outcome::Ok(|_, contact| {
@@ -266,7 +267,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Read with Specific Properties",
             method: "GET",
-            path: "/crm/v3/objects/contacts/12345678",
+            path: "/crm/objects/2026-09/contacts/12345678",
             query: &[
                 ("properties", "email"),
                 ("properties", "firstname"),
@@ -287,7 +288,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Read with Associations",
             method: "GET",
-            path: "/crm/v3/objects/deals/98765432",
+            path: "/crm/objects/2026-09/deals/98765432",
             query: &[
                 ("properties", "dealname"),
                 ("properties", "amount"),
@@ -305,7 +306,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Read with Property History",
             method: "GET",
-            path: "/crm/v3/objects/deals/98765432",
+            path: "/crm/objects/2026-09/deals/98765432",
             query: &[
                 ("properties", "dealname"),
                 ("properties", "amount"),
@@ -321,7 +322,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Read Archived Record",
             method: "GET",
-            path: "/crm/v3/objects/contacts/12345678",
+            path: "/crm/objects/2026-09/contacts/12345678",
             query: &[("archived", "true")],
             body: None,
             outcome: Outcome::Ok(|_, contact| {
@@ -332,7 +333,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Update Contact Information",
             method: "PATCH",
-            path: "/crm/v3/objects/contacts/12345678",
+            path: "/crm/objects/2026-09/contacts/12345678",
             query: &[],
             body: Some(json!({"properties": {"phone": "+1-555-987-6543", "jobtitle": "Senior Software Engineer"}})),
             outcome: Outcome::Ok(|_, contact| {
@@ -343,7 +344,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Update Deal Stage",
             method: "PATCH",
-            path: "/crm/v3/objects/deals/98765432",
+            path: "/crm/objects/2026-09/deals/98765432",
             query: &[],
             body: Some(json!({"properties": {"dealstage": "closedwon", "amount": "55000", "closedate": "2025-02-15"}})),
             outcome: Outcome::Ok(|_, deal| {
@@ -354,7 +355,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Update Company Information",
             method: "PATCH",
-            path: "/crm/v3/objects/companies/11223344",
+            path: "/crm/objects/2026-09/companies/11223344",
             query: &[],
             body: Some(
                 json!({"properties": {"numberofemployees": "500", "annualrevenue": "10000000", "industry": "Software"}}),
@@ -368,7 +369,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Update with Custom ID Property",
             method: "PATCH",
-            path: "/crm/v3/objects/contacts/%5Bemail%20protected%5D",
+            path: "/crm/objects/2026-09/contacts/%5Bemail%20protected%5D",
             query: &[("idProperty", "email")],
             body: Some(json!({"properties": {"lifecyclestage": "customer"}})),
             outcome: Outcome::NotFound,
@@ -376,7 +377,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Archive a Contact",
             method: "DELETE",
-            path: "/crm/v3/objects/contacts/12345678",
+            path: "/crm/objects/2026-09/contacts/12345678",
             query: &[],
             body: None,
             outcome: Outcome::Ok(|env, answer| {
@@ -387,7 +388,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Archive a Deal",
             method: "DELETE",
-            path: "/crm/v3/objects/deals/98765432",
+            path: "/crm/objects/2026-09/deals/98765432",
             query: &[],
             body: None,
             outcome: Outcome::Ok(|_, answer| assert_eq!(answer, &json!({"id": "98765432", "archived": true}))),
@@ -395,7 +396,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Archive a Company",
             method: "DELETE",
-            path: "/crm/v3/objects/companies/11223344",
+            path: "/crm/objects/2026-09/companies/11223344",
             query: &[],
             body: None,
             outcome: Outcome::Ok(|_, answer| assert_eq!(answer, &json!({"id": "11223344", "archived": true}))),
@@ -403,7 +404,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Search Contacts by Email",
             method: "POST",
-            path: "/crm/v3/objects/contacts/search",
+            path: "/crm/objects/2026-09/contacts/search",
             query: &[],
             body: Some(
                 json!({"filterGroups": [{"filters": [{"propertyName": "email", "operator": "EQ", "value": "[email protected]"}]}],
@@ -415,7 +416,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Search Deals by Stage",
             method: "POST",
-            path: "/crm/v3/objects/deals/search",
+            path: "/crm/objects/2026-09/deals/search",
             query: &[],
             body: Some(
                 json!({"filterGroups": [{"filters": [{"propertyName": "dealstage", "operator": "IN", "values": ["appointmentscheduled", "qualifiedtobuy"]}]}],
@@ -436,7 +437,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Search with Multiple Filters",
             method: "POST",
-            path: "/crm/v3/objects/contacts/search",
+            path: "/crm/objects/2026-09/contacts/search",
             query: &[],
             body: Some(
                 json!({"filterGroups": [{"filters": [{"propertyName": "lifecyclestage", "operator": "EQ", "value": "lead"},
@@ -453,7 +454,7 @@ pub(crate) fn expectations() -> Vec<Expectation> {
         Expectation {
             title: "Search Deals by Amount Range",
             method: "POST",
-            path: "/crm/v3/objects/deals/search",
+            path: "/crm/objects/2026-09/deals/search",
             query: &[],
             body: Some(
                 json!({"filterGroups": [{"filters": [{"propertyName": "amount", "operator": "BETWEEN", "value": "10000", "highValue": "100000"}]}],
@@ -477,19 +478,21 @@ pub(crate) const RECORD_ACTIONS: [&str; 5] = ["create", "read", "update", "archi
 #[test]
 pub(crate) fn spec_samples_of_record_actions_send_the_documented_requests() {
     let expectations = expectations();
-    let mut covered = 0;
-    for action in RECORD_ACTIONS {
-        for sample in samples_of(action) {
-            let expectation = expectation_of(&sample, &expectations);
-            let env = env_for(&sample);
-            let result = env.invoke(sample.action, &sample.json);
-            expectation.assert_request(&env.only_request(), &env.connection.access_token);
-            expectation.assert_result(&env, result);
-            covered += 1;
+    for version in API_VERSIONS {
+        let mut covered = 0;
+        for action in RECORD_ACTIONS {
+            for sample in samples_of(action) {
+                let expectation = expectation_of(&sample, &expectations);
+                let env = env_for(&sample).with_api_version(version);
+                let result = env.invoke(sample.action, &sample.json);
+                expectation.assert_request(&env.only_request(), &env.connection.access_token, version);
+                expectation.assert_result(&env, result);
+                covered += 1;
+            }
         }
+        assert_eq!(covered, expectations.len(), "every expectation belongs to a sample");
+        assert_eq!(covered, 20);
     }
-    assert_eq!(covered, expectations.len(), "every expectation belongs to a sample");
-    assert_eq!(covered, 20);
 }
 
 #[test]
@@ -526,7 +529,7 @@ fn contacts_update_by_email_finds_the_record() {
     assert_eq!(updated["id"], id.as_str());
     assert_eq!(updated["properties"]["lifecyclestage"], "customer");
     let request = env.requests().pop().unwrap();
-    assert_eq!(request.path, "/crm/v3/objects/contacts/jane.smith%40acme.com");
+    assert_eq!(request.path, "/crm/objects/2026-09/contacts/jane.smith%40acme.com");
 }
 
 #[test]
@@ -641,7 +644,11 @@ fn every_entity_spelling_reaches_hubspot_s_path() {
     ] {
         env.clear();
         let _ = env.invoke("read", &json!({"entity": entity, "entityId": "1"}).to_string());
-        assert_eq!(env.only_request().path, format!("/crm/v3/objects/{path}/1"), "{entity}");
+        assert_eq!(
+            env.only_request().path,
+            format!("/crm/objects/2026-09/{path}/1"),
+            "{entity}"
+        );
     }
 }
 
@@ -664,7 +671,7 @@ fn refused_before_sending(action: &str, input: &str, path: &str) -> String {
 fn contacts_create_unknown_entity_lists_the_accepted_ones() {
     let message = refused_before_sending(
         "create",
-        r#"{"entity": "leads", "properties": {"email": "a@b.co"}}"#,
+        r#"{"entity": "invoices", "properties": {"email": "a@b.co"}}"#,
         "entity",
     );
     for entity in ["companies", "contacts", "deals", "lineItems", "postalMails", "tasks"] {
@@ -741,7 +748,7 @@ fn contacts_read_with_a_wrong_token_is_unauthorized() {
     match env.invoke("read", r#"{"entity": "contacts", "entityId": "1"}"#) {
         Err(Error::Unauthorized(detail)) => {
             assert_eq!(detail.status, 401);
-            assert!(detail.message.contains("Private App"), "{}", detail.message);
+            assert!(detail.message.contains("Service Key"), "{}", detail.message);
             assert!(!detail.message.contains("not-a-real-token") && !detail.body.contains("not-a-real-token"));
         }
         other => panic!("{other:?}"),
@@ -777,11 +784,48 @@ fn contacts_hostile_ids_stay_one_encoded_segment() {
     let request = env.only_request();
     assert_eq!(
         request.path,
-        "/crm/v3/objects/contacts/12%2F..%2F..%2Fowners%3Fx%3D1%23frag"
+        "/crm/objects/2026-09/contacts/12%2F..%2F..%2Fowners%3Fx%3D1%23frag"
     );
     assert_eq!(request.path_segments().last().map(String::as_str), Some(hostile));
     assert_eq!(
         request.query_pairs(),
         vec![("idProperty".to_owned(), "email".to_owned())]
     );
+}
+
+#[test]
+fn contacts_create_through_2026_09_obeys_the_account_s_validation_rules() {
+    let config = hubspot_mock::MockConfig {
+        validation_rules: vec![hubspot_mock::ValidationRule::required("contacts", "lastname")],
+        ..hubspot_mock::MockConfig::default()
+    };
+    let env = Env::with_config(config, hubspot_mock::DEFAULT_TOKEN);
+    let input = r#"{"entity": "contacts", "properties": {"email": "jade.chen@example.com", "firstname": "Jade"}}"#;
+    match env.invoke("create", input) {
+        Err(Error::Validation(refused)) => {
+            assert_eq!(refused.detail.status, 400);
+            assert_eq!(refused.detail.category.as_deref(), Some("VALIDATION_ERROR"));
+            let names: Vec<&str> = refused.problems.iter().map(|p| p.name.as_str()).collect();
+            assert_eq!(names, ["lastname"], "{refused:?}");
+            assert!(refused.problems[0].message.contains("validation rules"), "{refused:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(env.only_request().path, "/crm/objects/2026-09/contacts");
+    env.clear();
+    assert_eq!(env.mock.record_count("contacts", true), 0, "nothing was created");
+    // The same account through versions before 2026-09 does not enforce its rules.
+    let mut env = env;
+    for (version, path) in [
+        ("2026-03", "/crm/objects/2026-03/contacts"),
+        ("v3", "/crm/v3/objects/contacts"),
+    ] {
+        env.connection.api_version = Some(version.to_owned());
+        let email = format!("jade.{version}@example.com");
+        let input = json!({"entity": "contacts", "properties": {"email": email, "firstname": "Jade"}});
+        let created = env.ok("create", &input.to_string());
+        assert_eq!(created["properties"]["firstname"], "Jade", "{version}: {created}");
+        assert_eq!(env.only_request().path, path);
+        env.clear();
+    }
 }

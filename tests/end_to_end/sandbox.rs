@@ -63,10 +63,7 @@ fn hostile(credential: Credential) -> &'static Connector {
 
 /// A mock HubSpot that accepts [`TOKEN`], and a connection to it.
 fn env() -> Env {
-    let grant = TokenGrant {
-        token: TOKEN.to_owned(),
-        scopes: all_scopes(),
-    };
+    let grant = TokenGrant::private_app(TOKEN, all_scopes());
     Env::with_config(
         MockConfig {
             tokens: vec![grant],

@@ -42,14 +42,14 @@ const ERROR_KINDS: &[ErrorKind] = &[
         payload: "api-error",
         fields: API_ERROR_FIELDS,
         meaning: "HTTP 401: the access token is missing, invalid, expired or revoked.",
-        what_to_do: "Use a valid Private App token (the message says where to create one); retrying will not help.",
+        what_to_do: "Use a valid Service Key, private app token or OAuth token (the message says where to create a Service Key); retrying will not help.",
     },
     ErrorKind {
         kind: "forbidden",
         payload: "forbidden-error",
         fields: &["detail", "missing-scopes"],
         meaning: "HTTP 403: the token lacks a scope the call needs.",
-        what_to_do: "Add the scopes in `missing-scopes` to the Private App; test-connection lists every missing one.",
+        what_to_do: "Add the scopes in `missing-scopes` to the Service Key or private app; test-connection lists every missing one.",
     },
     ErrorKind {
         kind: "not-found",

@@ -7,6 +7,7 @@ mod schema;
 use serde_json::{Value, json};
 
 use crate::action::Action;
+use crate::api_version::{self, ApiVersion, Family};
 use crate::connection::DEFAULT_API_BASE;
 use crate::limits::{MAX_FILTERS_TOTAL, MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS};
 
@@ -102,9 +103,11 @@ fn entry(action: Action) -> Entry {
         Action::TestConnection => Entry {
             title: "Test the connection",
             description: "Checks that the access token works and reports, for each entity, whether it may be read and \
-                written and which Private App scopes are missing. Run it after setting up a connection or when calls \
-                fail with forbidden errors. An invalid token ends with an unauthorized error that says where to create \
-                a Private App token.",
+                written and which scopes are missing. For a legacy private app token HubSpot lists its scopes; for a \
+                Service Key or an OAuth token, whose scopes HubSpot does not report, it reads one record of each \
+                entity and names the scopes HubSpot says are missing. Run it after setting up a connection or when \
+                calls fail with forbidden errors. An invalid token ends with an unauthorized error that says where to \
+                create a Service Key.",
             output: "{ok: true, hubId, source (\"token-info\" or \"probe\"), grantedScopes, entities: [{entity, read, \
                 write (\"granted\", \"denied\" or \"unknown\"), missingScopes}], missingScopes}.",
         },
@@ -140,7 +143,7 @@ pub fn describe() -> Value {
         "name": "hubspot",
         "version": env!("CARGO_PKG_VERSION"),
         "description": format!(
-            "HubSpot CRM through its v3 API: create, read, update, archive and search records of the standard CRM \
+            "HubSpot CRM through its REST API (date-based version 2026-09 by default; see `connection.apiVersions`): create, read, update, archive and search records of the standard CRM \
              objects, and discover pipelines, stages and properties. Property values are text. Search returns at most \
              {MAX_SEARCH_LIMIT} records per page, {MAX_FILTERS_TOTAL} filters per search and {MAX_SEARCH_RESULTS} results in all. \
              Every failure is a case of the WIT `error` variant, listed in `errors` with what to do: {}. \
@@ -160,17 +163,33 @@ pub fn describe() -> Value {
 
 /// What every call takes besides its input: the WIT `connection` record.
 fn connection() -> Value {
+    let versions: Vec<Value> = api_version::VERSIONS
+        .iter()
+        .map(|version| {
+            json!({
+                "name": version.name,
+                "objectsPath": version.prefix(Family::Objects),
+                "status": version.status,
+            })
+        })
+        .collect();
     json!({
-        "description": "Every call takes a `connection`: `access-token`, a HubSpot Private App token sent as a bearer \
-            token (empty when the host adds the credential), and `api-base`, the scheme and host of the API, absent \
-            for the default.",
+        "description": format!(
+            "Every call takes a `connection`: `access-token`, a HubSpot Service Key, legacy private app token or OAuth \
+             access token sent as a bearer token (empty when the host adds the credential); `api-base`, the scheme and \
+             host of the API, absent for the default; and `api-version`, HubSpot's API version whose paths every \
+             request uses, absent for {}.",
+            ApiVersion::default().name
+        ),
         "fields": CONNECTION_FIELDS,
         "defaultApiBase": DEFAULT_API_BASE,
+        "defaultApiVersion": ApiVersion::default().name,
+        "apiVersions": versions,
     })
 }
 
 /// The fields of the WIT `connection` record.
-const CONNECTION_FIELDS: [&str; 2] = ["access-token", "api-base"];
+const CONNECTION_FIELDS: [&str; 3] = ["access-token", "api-base", "api-version"];
 
 #[cfg(test)]
 mod tests {
@@ -199,7 +218,7 @@ mod tests {
         for example in examples {
             let action = Action::from_name(example["action"].as_str().unwrap()).unwrap();
             let request = input::parse(action, &example["input"].to_string());
-            let built = request.and_then(|r| r.to_http());
+            let built = request.and_then(|r| r.to_http(ApiVersion::default()));
             assert!(built.is_ok(), "{}: {built:?}", example["title"]);
         }
     }

@@ -16,6 +16,7 @@ pub fn connection(conn: &wit::Connection) -> Connection {
     Connection {
         access_token: conn.access_token.clone(),
         api_base: conn.api_base.clone(),
+        api_version: conn.api_version.clone(),
     }
 }
 

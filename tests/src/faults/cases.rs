@@ -417,7 +417,7 @@ pub fn cases() -> Vec<Case> {
             let path = requests.first().map(|r| r.path.as_str());
             let segments = requests.first().map(RecordedRequest::path_segments).unwrap_or_default();
             let query = requests.first().map(RecordedRequest::query_pairs).unwrap_or_default();
-            if path == Some("/crm/v3/objects/contacts/12%2F..%2F..%2Fowners%3Fx%3D1")
+            if path == Some("/crm/objects/2026-09/contacts/12%2F..%2F..%2Fowners%3Fx%3D1")
                 && segments.last().map(String::as_str) == Some("12/../../owners?x=1")
                 && query == [("idProperty".to_owned(), "email".to_owned())]
             {

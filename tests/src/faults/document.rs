@@ -197,7 +197,7 @@ fn fault_examples() -> String {
             None,
             None,
         ))
-        .path_prefix("/crm/v3/objects/deals/search"),
+        .path_prefix("/crm/objects/2026-09/deals/search"),
         FaultRule::new(Fault::Status {
             status: 502,
             html: true,

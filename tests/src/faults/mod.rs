@@ -30,7 +30,7 @@ const SLOW: Duration = Duration::from_millis(2500);
 /// A mebibyte.
 const MIB: u64 = 1024 * 1024;
 /// Where the records of every case live.
-const CONTACTS: &str = "/crm/v3/objects/contacts";
+const CONTACTS: &str = "/crm/objects/2026-09/contacts";
 /// The contact every mock starts with.
 const SEEDED_ID: &str = "101";
 /// Harness processes run at once.

@@ -87,10 +87,7 @@ fn wait_at_most(child: &mut Child, limit: Duration) -> Option<i32> {
 /// Runs `case` and checks everything it must show; `Err` says what was wrong.
 pub fn check(case: &Case) -> Result<(), String> {
     let config = MockConfig {
-        tokens: vec![TokenGrant {
-            token: TOKEN.to_owned(),
-            scopes: hubspot_mock::all_scopes(),
-        }],
+        tokens: vec![TokenGrant::private_app(TOKEN, hubspot_mock::all_scopes())],
         ..MockConfig::default()
     };
     let mock = MockServer::start(config).map_err(|e| format!("the mock did not start: {e}"))?;

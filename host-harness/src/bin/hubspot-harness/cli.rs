@@ -79,6 +79,10 @@ struct InvokeArgs {
         default_value = DEFAULT_API_BASE
     )]
     api_base: String,
+    /// HubSpot's API version: 2026-09 (the default), 2026-03 or v3. The
+    /// component checks it and lists the accepted versions when it is not one.
+    #[arg(long, env = "HUBSPOT_API_VERSION", value_name = "VERSION")]
+    api_version: Option<String>,
     /// Run against an embedded mock HubSpot instead of --api-base.
     #[arg(long)]
     mock: bool,
@@ -196,10 +200,7 @@ async fn invoke(args: InvokeArgs) -> i32 {
         let token = token.unwrap_or_else(|| hubspot_mock::DEFAULT_TOKEN.to_owned());
         let scopes = args.mock_scopes.clone().unwrap_or_else(hubspot_mock::all_scopes);
         let config = MockConfig {
-            tokens: vec![TokenGrant {
-                token: token.clone(),
-                scopes,
-            }],
+            tokens: vec![TokenGrant::private_app(token.clone(), scopes)],
             ..MockConfig::default()
         };
         match MockServer::start(config) {
@@ -220,8 +221,9 @@ async fn invoke(args: InvokeArgs) -> i32 {
             Some(token) => (args.api_base.clone(), token),
             None => {
                 let message = format!(
-                    "set {TOKEN_VARIABLE} to a HubSpot Private App access token \
-                     (HubSpot: Settings > Integrations > Private Apps), or pass --mock"
+                    "set {TOKEN_VARIABLE} to a HubSpot Service Key (HubSpot: Settings > \
+                     Integrations > Service Keys), a legacy private app token or an OAuth access token, \
+                     or pass --mock"
                 );
                 return fail(EXIT_USAGE, &report::usage_json(&message));
             }
@@ -235,6 +237,7 @@ async fn invoke(args: InvokeArgs) -> i32 {
         connection: Connection {
             access_token: token,
             api_base: Some(api_base),
+            api_version: args.api_version,
         },
         action: args.action,
         input,
@@ -308,7 +311,7 @@ async fn serve_mock(
     let scopes = scopes.unwrap_or_else(hubspot_mock::all_scopes);
     let config = MockConfig {
         listen,
-        tokens: vec![TokenGrant { token, scopes }],
+        tokens: vec![TokenGrant::private_app(token, scopes)],
         ..MockConfig::default()
     };
     let server = match MockServer::start(config) {

@@ -149,6 +149,7 @@ pub async fn run(out: &mut impl Write) -> Result<(), DemoError> {
     let connection = Connection {
         access_token: DEFAULT_TOKEN.to_owned(),
         api_base: Some(mock.base_url()),
+        api_version: None,
     };
     let mut demo = Demo {
         connector,
