@@ -1322,3 +1322,232 @@ fn quotes_create_date_off_midnight_is_invalid_date() {
     );
     assert_eq!(midnight.status, 201, "{midnight:?}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Leads
+// ---------------------------------------------------------------------------------------
+
+/// A lead create body: `hs_lead_name` unless `name` is `None`, associated with `to` by
+/// the HubSpot-defined `type_ids`.
+fn lead_body(name: Option<&str>, to: &[(&str, u32)]) -> Value {
+    let properties = name.map_or_else(|| json!({}), |name| json!({"hs_lead_name": name}));
+    let associations: Vec<Value> = to
+        .iter()
+        .map(|(id, type_id)| {
+            json!({"to": {"id": id}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}]})
+        })
+        .collect();
+    json!({"properties": properties, "associations": associations})
+}
+
+fn association_types(reply: &Reply, collection: &str, id: &str) -> BTreeSet<String> {
+    reply.json()["associations"][collection]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|result| result["id"] == id)
+        .filter_map(|result| result["type"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn leads_create_with_primary_contact_reads_back_from_both_sides() {
+    let (_server, client) = start();
+    let contact = create(&client, "contacts", json!({"email": "lead@acme.com"}));
+    let created = client.post(
+        "/crm/v3/objects/leads",
+        &lead_body(Some("Acme expansion"), &[(&contact, 578)]),
+    );
+    let lead = created_id(&created);
+    let properties = &created.json()["properties"];
+    assert_eq!(properties["hs_lead_name"], "Acme expansion");
+    assert_eq!(properties["hs_pipeline"], "lead-pipeline-id");
+    assert!(properties["hs_createdate"].is_string() && properties["hs_lastmodifieddate"].is_string());
+
+    let read = client.get(&format!("/crm/v3/objects/0-136/{lead}?associations=contacts"));
+    assert_eq!(read.status, 200);
+    assert_eq!(read.json()["properties"]["hs_lead_name"], "Acme expansion");
+    assert_eq!(
+        association_types(&read, "contacts", &contact),
+        BTreeSet::from(["lead_to_contact".to_owned(), "lead_to_contact_unlabeled".to_owned()])
+    );
+    let from_contact = client.get(&format!("/crm/v3/objects/contacts/{contact}?associations=leads"));
+    assert_eq!(
+        association_types(&from_contact, "leads", &lead),
+        BTreeSet::from(["contact_to_lead".to_owned(), "contact_to_lead_unlabeled".to_owned()])
+    );
+}
+
+#[test]
+fn leads_create_needs_a_name_and_an_existing_contact() {
+    let (server, client) = start();
+    let contact = create(&client, "contacts", json!({"email": "c@acme.com"}));
+    let company = create(&client, "companies", json!({"name": "Acme"}));
+
+    let unnamed = client.post("/crm/v3/objects/leads", &lead_body(None, &[(&contact, 578)]));
+    let body = assert_error(&unnamed, 400, "VALIDATION_ERROR");
+    assert_eq!(body["errors"][0]["context"]["propertyName"], json!(["hs_lead_name"]));
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("\"name\":\"hs_lead_name\"")
+    );
+    let blank = client.post("/crm/v3/objects/leads", &lead_body(Some(""), &[(&contact, 578)]));
+    assert_error(&blank, 400, "VALIDATION_ERROR");
+
+    let alone = client.post("/crm/v3/objects/leads", &lead_body(Some("L"), &[]));
+    let body = assert_error(&alone, 400, "VALIDATION_ERROR");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("existing contact"),
+        "{body}"
+    );
+    assert_eq!(body["context"]["requiredAssociation"], json!(["CONTACT"]));
+    let company_only = client.post("/crm/v3/objects/leads", &lead_body(Some("L"), &[(&company, 610)]));
+    assert_error(&company_only, 400, "VALIDATION_ERROR");
+    let ghost = client.post("/crm/v3/objects/leads", &lead_body(Some("L"), &[("999999", 578)]));
+    let body = assert_error(&ghost, 400, "VALIDATION_ERROR");
+    assert_eq!(body["message"], "One or more associations are invalid");
+    let wrong_direction = client.post("/crm/v3/objects/leads", &lead_body(Some("L"), &[(&contact, 579)]));
+    assert_error(&wrong_direction, 400, "VALIDATION_ERROR");
+    assert_eq!(server.record_count("leads", true), 0, "refused creates store nothing");
+
+    let lead = created_id(&client.post(
+        "/crm/v3/objects/leads",
+        &lead_body(Some("L"), &[(&contact, 608), (&company, 610)]),
+    ));
+    let cleared = client.patch(
+        &format!("/crm/v3/objects/leads/{lead}"),
+        &json!({"properties": {"hs_lead_name": ""}}),
+    );
+    let body = assert_error(&cleared, 400, "VALIDATION_ERROR");
+    assert_eq!(body["errors"][0]["context"]["propertyName"], json!(["hs_lead_name"]));
+    let renamed = client.patch(
+        &format!("/crm/v3/objects/leads/{lead}"),
+        &json!({"properties": {"hs_lead_type": "UPSELL"}}),
+    );
+    assert_eq!(renamed.status, 200);
+    assert_eq!(renamed.json()["properties"]["hs_lead_name"], "L");
+}
+
+#[test]
+fn leads_pipeline_stage_and_options_are_validated() {
+    let (_server, client) = start();
+    let contact = create(&client, "contacts", json!({"email": "c@acme.com"}));
+    let mut body = lead_body(Some("L"), &[(&contact, 578)]);
+    body["properties"]["hs_pipeline_stage"] = json!("won-stage");
+    body["properties"]["hs_lead_type"] = json!("SIDEGRADE");
+    let refused = client.post("/crm/v3/objects/leads", &body);
+    let error = assert_error(&refused, 400, "VALIDATION_ERROR");
+    let names: Vec<&Value> = error["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|detail| &detail["context"]["propertyName"][0])
+        .collect();
+    assert_eq!(names, [&json!("hs_lead_type"), &json!("hs_pipeline_stage")]);
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(message.contains("pipelineId=lead-pipeline-id"), "{message}");
+    assert!(message.contains("connected-stage-id"), "{message}");
+
+    body["properties"]["hs_pipeline_stage"] = json!("connected-stage-id");
+    body["properties"]["hs_lead_type"] = json!("NEW_BUSINESS");
+    body["properties"]["hs_lead_label"] = json!("CONNECTED");
+    let created = client.post("/crm/v3/objects/leads", &body);
+    created_id(&created);
+    assert_eq!(created.json()["properties"]["hs_pipeline_stage"], "connected-stage-id");
+
+    let pipelines = client.get("/crm/v3/pipelines/leads");
+    assert_eq!(pipelines.status, 200);
+    let stages: Vec<Value> = pipelines.json()["results"][0]["stages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|stage| stage["id"].clone())
+        .collect();
+    assert_eq!(pipelines.json()["results"][0]["id"], "lead-pipeline-id");
+    assert_eq!(
+        stages,
+        [
+            "new-stage-id",
+            "attempting-stage-id",
+            "connected-stage-id",
+            "qualified-stage-id",
+            "unqualified-stage-id"
+        ]
+    );
+    let property = client.get("/crm/v3/properties/leads/hs_lead_name");
+    assert_eq!(property.status, 200);
+    assert_eq!(property.json()["type"], "string");
+}
+
+#[test]
+fn leads_read_defaults_and_search_by_name() {
+    let (_server, client) = start();
+    let contact = create(&client, "contacts", json!({"email": "c@acme.com"}));
+    for name in ["Acme renewal", "Globex pilot"] {
+        created_id(&client.post("/crm/v3/objects/leads", &lead_body(Some(name), &[(&contact, 578)])));
+    }
+    let list = client.get("/crm/v3/objects/leads");
+    assert_eq!(list.status, 200);
+    let first = &list.json()["results"][0]["properties"];
+    let keys: BTreeSet<&str> = first
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(key, _)| key.as_str())
+        .collect();
+    for name in [
+        "hs_lead_name",
+        "hs_lead_type",
+        "hs_lead_label",
+        "hs_pipeline",
+        "hs_pipeline_stage",
+        "hs_object_id",
+        "hs_createdate",
+        "hs_lastmodifieddate",
+    ] {
+        assert!(keys.contains(name), "{name} missing from {first}");
+    }
+    let search = client.post(
+        "/crm/v3/objects/leads/search",
+        &json!({"query": "globex", "properties": ["hs_lead_name"]}),
+    );
+    assert_eq!(search.status, 200);
+    assert_eq!(search.json()["total"], 1);
+    assert_eq!(
+        search.json()["results"][0]["properties"]["hs_lead_name"],
+        "Globex pilot"
+    );
+}
+
+#[test]
+fn leads_need_the_lead_scopes() {
+    let server = start_with(vec![
+        TokenGrant::new("leads-read", &["crm.objects.leads.read"]),
+        TokenGrant::new(
+            "contacts-only",
+            &["crm.objects.contacts.read", "crm.objects.contacts.write"],
+        ),
+    ]);
+    let reader = Client::new(server.local_addr(), "leads-read");
+    assert_eq!(reader.get("/crm/v3/objects/leads").status, 200);
+    assert_eq!(reader.get("/crm/v3/pipelines/leads").status, 200);
+    assert_eq!(reader.get("/crm/v3/properties/leads").status, 200);
+    let write = reader.post("/crm/v3/objects/leads", &json!({"properties": {}}));
+    let body = assert_error(&write, 403, "MISSING_SCOPES");
+    assert_eq!(
+        body["errors"][0]["context"]["requiredGranularScopes"],
+        json!(["crm.objects.leads.write"])
+    );
+    let contacts = Client::new(server.local_addr(), "contacts-only");
+    let body = assert_error(&contacts.get("/crm/v3/objects/leads"), 403, "MISSING_SCOPES");
+    assert_eq!(
+        body["errors"][0]["context"]["requiredGranularScopes"],
+        json!(["crm.objects.leads.read"])
+    );
+    assert_eq!(contacts.get("/crm/v3/properties/leads").status, 403);
+}
