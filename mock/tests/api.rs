@@ -1460,7 +1460,7 @@ fn leads_pipeline_stage_and_options_are_validated() {
 
     body["properties"]["hs_pipeline_stage"] = json!("connected-stage-id");
     body["properties"]["hs_lead_type"] = json!("NEW_BUSINESS");
-    body["properties"]["hs_lead_label"] = json!("CONNECTED");
+    body["properties"]["hs_lead_label"] = json!("WARM");
     let created = client.post("/crm/v3/objects/leads", &body);
     created_id(&created);
     assert_eq!(created.json()["properties"]["hs_pipeline_stage"], "connected-stage-id");

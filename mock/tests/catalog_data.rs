@@ -900,7 +900,7 @@ fn well_known_options_are_hubspots_values() -> TestResult {
     );
     assert_eq!(
         option_values(find(&leads, "hs_lead_label", "leads")?),
-        ["NEW", "ATTEMPTING", "CONNECTED", "QUALIFIED", "DISQUALIFIED"]
+        ["HOT", "WARM", "COLD"]
     );
     let industry = find(&companies, "industry", "companies")?;
     let values = option_values(industry);
