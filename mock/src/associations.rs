@@ -10,6 +10,12 @@
 //! is why HubSpot's reads list such a target twice: once as `contact_to_company`, once as
 //! `contact_to_company_unlabeled`. ⚠ The mock has no custom labels, so `USER_DEFINED` and
 //! `INTEGRATOR_DEFINED` ids are all unknown.
+//!
+//! Leads are not in that SDK file. 578 (lead→primary contact) is HubSpot's own, from the
+//! example in its leads guide. ⚠ 608 (lead→contact, unlabeled) and 610 (lead→company) are
+//! the ids public integration code uses; their reverses 579, 607 and 609 are chosen (the
+//! neighbouring ids, as HubSpot's pairs usually are), and 578 is taken to imply 608 the way
+//! the other primary types imply their unlabeled pair.
 
 use crate::objects::ObjectType;
 
@@ -25,6 +31,14 @@ pub(crate) struct AssociationType {
     pub(crate) label: &'static str,
     /// The unlabeled type a primary association brings along.
     pub(crate) implies: Option<u32>,
+}
+
+impl AssociationType {
+    /// Whether `from` is the side that may be primary for many records (a company, or a
+    /// contact towards its leads), so a primary type's owner is the `to` record.
+    pub(crate) fn primary_seen_from_target(self) -> bool {
+        self.from == Companies || (self.from == Contacts && self.to == Leads)
+    }
 }
 
 const fn pair(id: u32, from: ObjectType, to: ObjectType, reverse: u32, label: &'static str) -> AssociationType {
@@ -57,7 +71,7 @@ const fn primary(
 }
 
 use ObjectType::{
-    Calls, Companies, Contacts, Deals, Emails, LineItems, Meetings, Notes, PostalMail, Quotes, Tasks, Tickets,
+    Calls, Companies, Contacts, Deals, Emails, Leads, LineItems, Meetings, Notes, PostalMail, Quotes, Tasks, Tickets,
 };
 
 /// Every association type the mock knows, as listed in HubSpot's Node SDK.
@@ -144,6 +158,12 @@ const TYPES: &[AssociationType] = &[
     pair(450, Companies, Companies, 450, "company_to_company"),
     pair(451, Deals, Deals, 451, "deal_to_deal"),
     pair(452, Tickets, Tickets, 452, "ticket_to_ticket"),
+    primary(578, Leads, Contacts, 579, "lead_to_contact", 608),
+    primary(579, Contacts, Leads, 578, "contact_to_lead", 607),
+    pair(608, Leads, Contacts, 607, "lead_to_contact_unlabeled"),
+    pair(607, Contacts, Leads, 608, "contact_to_lead_unlabeled"),
+    pair(610, Leads, Companies, 609, "lead_to_company"),
+    pair(609, Companies, Leads, 610, "company_to_lead"),
 ];
 
 /// The `HUBSPOT_DEFINED` type `id` leading away from `from`.
@@ -207,5 +227,7 @@ mod tests {
             Some("meeting_event_to_contact")
         );
         assert!(from_type(ObjectType::Products, 1).is_none());
+        assert_eq!(from_type(Leads, 578).map(|k| (k.to, k.reverse)), Some((Contacts, 579)));
+        assert!(from_type(Contacts, 578).is_none());
     }
 }

@@ -157,6 +157,11 @@ fn rule(object_type: ObjectType) -> ScopeRule {
             write: CONTACTS_WRITE,
             schema: &["crm.schemas.tasks.read", "crm.objects.tasks.read"],
         },
+        ObjectType::Leads => ScopeRule {
+            read: &["crm.objects.leads.read"],
+            write: &["crm.objects.leads.write"],
+            schema: &[],
+        },
     }
 }
 

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::objects::ObjectType;
 
-const PROPERTY_SOURCES: [(ObjectType, &str, &str); 13] = [
+const PROPERTY_SOURCES: [(ObjectType, &str, &str); 14] = [
     (
         ObjectType::Contacts,
         "contacts.json",
@@ -81,9 +81,14 @@ const PROPERTY_SOURCES: [(ObjectType, &str, &str); 13] = [
         "tasks.json",
         include_str!("../data/properties/tasks.json"),
     ),
+    (
+        ObjectType::Leads,
+        "leads.json",
+        include_str!("../data/properties/leads.json"),
+    ),
 ];
 
-const PIPELINE_SOURCES: [(ObjectType, &str, &str); 2] = [
+const PIPELINE_SOURCES: [(ObjectType, &str, &str); 3] = [
     (
         ObjectType::Deals,
         "deals.json",
@@ -93,6 +98,11 @@ const PIPELINE_SOURCES: [(ObjectType, &str, &str); 2] = [
         ObjectType::Tickets,
         "tickets.json",
         include_str!("../data/pipelines/tickets.json"),
+    ),
+    (
+        ObjectType::Leads,
+        "leads.json",
+        include_str!("../data/pipelines/leads.json"),
     ),
 ];
 

@@ -53,6 +53,7 @@ mod errors;
 mod faults;
 mod handler;
 mod headers;
+mod lead_rules;
 mod object_endpoints;
 mod objects;
 mod query;

@@ -14,6 +14,7 @@
 //!   new record's type (else 400 `Invalid association type …`) to a live record (else
 //!   HubSpot's real 400 "One or more associations are invalid" with
 //!   `INVALID_OBJECT_IDS`, `objectId`, `objectType` in `context`).
+//! - Leads also obey HubSpot's lead create rules (`lead_rules.rs`).
 //! - Lists page by record id: `after` is the id of the page's first record, `limit`
 //!   defaults to 10 and is clamped to 1..=100, `paging.next.link` is `?after=<id>` like
 //!   the spec's example.
@@ -25,12 +26,13 @@ use serde_json::{Value, json};
 use crate::associations;
 use crate::errors::ApiError;
 use crate::handler::{Call, Reply};
+use crate::lead_rules;
 use crate::objects::ObjectType;
 use crate::render::{Selection, associations_json, record_json};
 use crate::requests::{self, AssociationCategory, AssociationInput, CreateBody, UpdateBody};
 use crate::search;
 use crate::store::Record;
-use crate::validation::{WriteCheck, issues_error, unique_conflict};
+use crate::validation::{PropertyIssue, WriteCheck, issues_error, unique_conflict};
 
 /// Default page size of list calls.
 const LIST_DEFAULT_LIMIT: usize = 10;
@@ -41,19 +43,21 @@ const LIST_MAX_LIMIT: usize = 100;
 pub(crate) fn create(call: Call<'_>) -> Result<Reply, ApiError> {
     let body: CreateBody = requests::parse(call.body)?;
     let input = requests::into_strings(body.properties);
-    let values = WriteCheck {
+    let checked = WriteCheck {
         catalog: call.catalog,
         pipelines: call.store.pipelines(call.object_type),
         object_type: call.object_type,
         existing: None,
         required: &call.required_properties,
     }
-    .check(&input)
-    .map_err(|issues| issues_error(&issues, call.portal_id))?;
+    .check(&input);
+    let values = with_lead_rules(checked, call.object_type, &input, true)
+        .map_err(|issues| issues_error(&issues, call.portal_id))?;
     if let Some(conflict) = unique_conflict(call.store, call.catalog, call.object_type, None, &values) {
         return Err(conflict);
     }
     let links = association_targets(&call, &body.associations)?;
+    lead_rules::check_associations(call.object_type, &links)?;
     let id = call.store.create(call.object_type, &values);
     for (kind, to_id) in links {
         call.store.associate(kind, id, to_id);
@@ -63,6 +67,30 @@ pub(crate) fn create(call: Call<'_>) -> Result<Reply, ApiError> {
         201,
         Value::Object(record_json(call.catalog, record, Selection::AllSet, &[])),
     ))
+}
+
+/// The property check's outcome with the lead rules' issues added, so one 400 names
+/// every bad property.
+fn with_lead_rules(
+    checked: Result<BTreeMap<String, String>, Vec<PropertyIssue>>,
+    object_type: ObjectType,
+    input: &BTreeMap<String, String>,
+    is_create: bool,
+) -> Result<BTreeMap<String, String>, Vec<PropertyIssue>> {
+    let lead_issues = lead_rules::missing_properties(object_type, input, is_create);
+    match checked {
+        Ok(values) if lead_issues.is_empty() => Ok(values),
+        Ok(_) => Err(lead_issues),
+        Err(mut issues) => {
+            let extra: Vec<PropertyIssue> = lead_issues
+                .into_iter()
+                .filter(|lead| issues.iter().all(|issue| issue.name != lead.name))
+                .collect();
+            issues.extend(extra);
+            issues.sort_by(|a, b| a.name.cmp(&b.name));
+            Err(issues)
+        }
+    }
 }
 
 /// The record with `id` (just written or located), as the reply shows it.
@@ -201,15 +229,16 @@ pub(crate) fn update(call: Call<'_>, raw_id: &str) -> Result<Reply, ApiError> {
     let id = locate(&call, raw_id, false)?;
     let body: UpdateBody = requests::parse(call.body)?;
     let input = requests::into_strings(body.properties);
-    let values = WriteCheck {
+    let checked = WriteCheck {
         catalog: call.catalog,
         pipelines: call.store.pipelines(call.object_type),
         object_type: call.object_type,
         existing: call.store.record(call.object_type, id),
         required: &call.required_properties,
     }
-    .check(&input)
-    .map_err(|issues| issues_error(&issues, call.portal_id))?;
+    .check(&input);
+    let values = with_lead_rules(checked, call.object_type, &input, false)
+        .map_err(|issues| issues_error(&issues, call.portal_id))?;
     if let Some(conflict) = unique_conflict(call.store, call.catalog, call.object_type, Some(id), &values) {
         return Err(conflict);
     }

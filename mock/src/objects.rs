@@ -1,4 +1,4 @@
-//! The 13 CRM object types the mock serves: path names, `0-N` type ids, singular names,
+//! The 14 CRM object types the mock serves: path names, `0-N` type ids, singular names,
 //! and per type the default, system-managed and free-text-searchable properties.
 //!
 //! ⚠ Choices where HubSpot's documentation is silent:
@@ -16,6 +16,11 @@
 //!   tickets); quotes and the engagement types `hs_createdate`/`hs_lastmodifieddate`.
 //! - Searchable properties for `query` follow HubSpot's search guide from memory; line
 //!   items and postal mail are a guess.
+//! - Leads (`0-136`): HubSpot's leads guide names `hs_lead_name`, `hs_lead_type` and
+//!   `hs_lead_label` as the common properties; the mock returns those plus the pipeline
+//!   pair by default and matches `query` against `hs_lead_name` (both chosen). Their
+//!   dates are `hs_createdate`/`hs_lastmodifieddate`, the default pipeline is
+//!   `lead-pipeline-id`.
 
 /// One of the CRM object types the mock serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -33,6 +38,7 @@ pub(crate) enum ObjectType {
     Notes,
     PostalMail,
     Tasks,
+    Leads,
 }
 
 /// The facts about one object type, kept in one table so each exists once.
@@ -48,7 +54,7 @@ struct Facts {
 
 impl ObjectType {
     /// Every object type, in HubSpot's documentation order.
-    pub(crate) const ALL: [ObjectType; 13] = [
+    pub(crate) const ALL: [ObjectType; 14] = [
         Self::Contacts,
         Self::Companies,
         Self::Deals,
@@ -62,6 +68,7 @@ impl ObjectType {
         Self::Notes,
         Self::PostalMail,
         Self::Tasks,
+        Self::Leads,
     ];
 
     fn facts(self) -> Facts {
@@ -215,6 +222,21 @@ impl ObjectType {
                 modified_property: "hs_lastmodifieddate",
                 searchable_properties: &["hs_task_body", "hs_task_subject"],
             },
+            Self::Leads => Facts {
+                path_name: "leads",
+                type_id: "0-136",
+                singular: "LEAD",
+                default_properties: &[
+                    "hs_lead_name",
+                    "hs_lead_type",
+                    "hs_lead_label",
+                    "hs_pipeline",
+                    "hs_pipeline_stage",
+                ],
+                created_property: "hs_createdate",
+                modified_property: "hs_lastmodifieddate",
+                searchable_properties: &["hs_lead_name"],
+            },
         }
     }
 
@@ -286,6 +308,11 @@ impl ObjectType {
                 stage: "hs_pipeline_stage",
                 default_pipeline: "0",
             }),
+            Self::Leads => Some(PipelineProperties {
+                pipeline: "hs_pipeline",
+                stage: "hs_pipeline_stage",
+                default_pipeline: "lead-pipeline-id",
+            }),
             _ => None,
         }
     }
@@ -316,6 +343,8 @@ mod tests {
         assert_eq!(ObjectType::parse("CONTACT"), Some(ObjectType::Contacts));
         assert_eq!(ObjectType::parse("MEETING"), Some(ObjectType::Meetings));
         assert_eq!(ObjectType::parse("0-116"), Some(ObjectType::PostalMail));
+        assert_eq!(ObjectType::parse("0-136"), Some(ObjectType::Leads));
+        assert_eq!(ObjectType::parse("LEAD"), Some(ObjectType::Leads));
     }
 
     #[test]

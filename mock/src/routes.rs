@@ -1,6 +1,8 @@
 //! Which endpoint a request is for (method and path), what access it needs, which
 //! rate-limit headers its reply carries, and the handler that answers it.
 
+use serde_json::Value;
+
 use crate::auth::Access;
 use crate::handler::{Call, Reply};
 use crate::headers::RateLimitHeaders;
@@ -56,6 +58,13 @@ pub const API_VERSIONS: [&str; 3] = ["v3", "2026-03", "2026-09"];
 /// The first date-based version whose writes obey the account's validation rules.
 const VALIDATION_RULES_FROM: &str = "2026-09";
 
+/// The first date-based version whose `Property` schema (`openapi/2026-09/properties.json`)
+/// no longer has these members, and the members: replies through it leave them out.
+const PROPERTY_MEMBERS_DROPPED: (&str, [&str; 3]) = (
+    "2026-09",
+    ["currencyPropertyName", "numberDisplayHint", "textDisplayHint"],
+);
+
 /// An API version the mock serves, one of [`API_VERSIONS`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ApiVersion(&'static str);
@@ -68,7 +77,18 @@ impl ApiVersion {
     /// Whether writes obey the account's validation rules (date-based versions
     /// from 2026-09; their names sort by date).
     pub(crate) fn enforces_validation_rules(self) -> bool {
-        self.0 != "v3" && self.0 >= VALIDATION_RULES_FROM
+        self.is_at_least(VALIDATION_RULES_FROM)
+    }
+
+    /// Property definition members this version's spec does not have.
+    fn dropped_property_members(self) -> &'static [&'static str] {
+        let (from, members) = &PROPERTY_MEMBERS_DROPPED;
+        if self.is_at_least(from) { members } else { &[] }
+    }
+
+    /// Whether this is a date-based version from `first` on (their names sort by date).
+    fn is_at_least(self, first: &str) -> bool {
+        self.0 != "v3" && self.0 >= first
     }
 }
 
@@ -127,8 +147,8 @@ pub(crate) fn resolve(method: &str, segments: &[String]) -> Option<Route> {
     })
 }
 
-/// Answer an authorized request for an object type's endpoint.
-pub(crate) fn dispatch(endpoint: &Endpoint, call: Call<'_>) -> Reply {
+/// Answer an authorized request for an object type's endpoint through `version`.
+pub(crate) fn dispatch(endpoint: &Endpoint, version: ApiVersion, call: Call<'_>) -> Reply {
     let result = match endpoint {
         Endpoint::CreateRecord => object_endpoints::create(call),
         Endpoint::ListRecords => object_endpoints::list(call),
@@ -143,7 +163,22 @@ pub(crate) fn dispatch(endpoint: &Endpoint, call: Call<'_>) -> Reply {
         Endpoint::ListProperties => schema_endpoints::list_properties(call),
         Endpoint::ReadProperty(name) => schema_endpoints::read_property(call, name),
     };
-    result.unwrap_or_else(Reply::Error)
+    let mut reply = result.unwrap_or_else(Reply::Error);
+    let dropped = version.dropped_property_members();
+    if let (Endpoint::ListProperties | Endpoint::ReadProperty(_), Reply::Json(_, body), false) =
+        (endpoint, &mut reply, dropped.is_empty())
+    {
+        let definitions: Vec<&mut Value> = match body.get_mut("results").and_then(Value::as_array_mut) {
+            Some(results) => results.iter_mut().collect(),
+            None => vec![body],
+        };
+        for definition in definitions.into_iter().filter_map(Value::as_object_mut) {
+            for member in dropped {
+                definition.remove(*member);
+            }
+        }
+    }
+    reply
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The schema endpoints `/crm/v3/pipelines/{objectType}/…` and `/crm/v3/properties/…`,
 //! served from the catalog and the store's pipelines exactly as HubSpot's JSON.
 //!
-//! ⚠ Choices: pipelines of a type without pipelines (anything but deals and tickets,
+//! ⚠ Choices: pipelines of a type without pipelines (anything but deals, tickets and leads,
 //! unless one was seeded) answer 400 `Object type 0-1 does not support pipelines` (the
 //! pipelines spec says it supports deals and tickets); an unknown or archived pipeline or
 //! stage answers 404 `OBJECT_NOT_FOUND` (the spec requires 404, the message is the mock's);

@@ -7,7 +7,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MockError {
-    /// The object type is none of the 13 the mock serves.
+    /// The object type is none of the 14 the mock serves.
     UnknownObjectType(String),
     /// A record id must be a non-empty string of ASCII digits that fits in a `u64`.
     InvalidRecordId(String),

@@ -473,7 +473,7 @@ fn process(state: &State, request: &RecordedRequest) -> (Reply, RateLimitHeaders
         query: QueryParams::parse(request.query.as_deref()),
         body: &request.body,
     };
-    (routes::dispatch(&endpoint, call), rate_limits)
+    (routes::dispatch(&endpoint, version, call), rate_limits)
 }
 
 /// The HTTP response for `reply`.

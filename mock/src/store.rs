@@ -230,10 +230,11 @@ impl Store {
     }
 
     /// Associate two records with `kind`, in both directions, together with the
-    /// unlabeled type a primary one implies. A record keeps one primary company: a new
-    /// primary association replaces the previous one (its unlabeled association stays).
+    /// unlabeled type a primary one implies. A record keeps one primary company (a lead
+    /// one primary contact): a new primary association replaces the previous one (its
+    /// unlabeled association stays).
     pub(crate) fn associate(&mut self, kind: AssociationType, from_id: u64, to_id: u64) {
-        let (owner_kind, owner_id, company_id) = if kind.from == ObjectType::Companies {
+        let (owner_kind, owner_id, company_id) = if kind.primary_seen_from_target() {
             (crate::associations::by_id(kind.reverse), to_id, from_id)
         } else {
             (Some(kind), from_id, to_id)

@@ -20,7 +20,7 @@
 //!   pipeline stage ID. Valid options are: pipelineId=<pipeline> : [<stage>, <stage>]`;
 //!   for an unknown pipeline ⚠: `<pipeline> is not a valid pipeline ID. Valid options are:
 //!   [<pipeline>, <pipeline>]`. A deal's pipeline defaults to `default`, a ticket's to `0`,
-//!   and a create that names no pipeline gets that default written.
+//!   a lead's to `lead-pipeline-id`, and a create that names no pipeline gets that default written.
 //! - `INVALID_INTEGER` for a non-number in a `number` property: `<value> was not a valid
 //!   number.` (HubSpot's guide shows this code for number properties.)
 //! - `INVALID_DATE` for a `date` not at UTC midnight (real): `1579179660000 is at 13:1:0.0

@@ -1,5 +1,7 @@
 //! End-to-end behaviour of the mock over real HTTP: records, associations, history,
-//! archive, search, list, pipelines, properties, auth, errors, headers and robustness.
+//! archive, search, list, pipelines, properties, auth, errors, headers and robustness;
+//! leads and their create rules; the API versions, account validation rules (2026-09
+//! writes only) and Service Keys.
 
 #![allow(clippy::panic, reason = "a failing test panics")]
 
@@ -10,8 +12,11 @@ use std::io::Read;
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::{Client, Connection, Reply};
-use hubspot_mock::{DEFAULT_PORTAL_ID, DEFAULT_TOKEN, MockConfig, MockError, MockServer, TokenGrant, all_scopes};
+use common::{Client, Connection, Reply, versioned_path};
+use hubspot_mock::{
+    API_VERSIONS, DEFAULT_PORTAL_ID, DEFAULT_TOKEN, MockConfig, MockError, MockServer, TokenGrant, ValidationRule,
+    all_scopes,
+};
 use serde_json::{Value, json};
 
 fn start() -> (MockServer, Client) {
@@ -1321,4 +1326,416 @@ fn quotes_create_date_off_midnight_is_invalid_date() {
         &json!({"properties": {"hs_title": "Renewal", "hs_expiration_date": "1579132800000"}}),
     );
     assert_eq!(midnight.status, 201, "{midnight:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Leads
+// ---------------------------------------------------------------------------------------
+
+/// A lead create body: `hs_lead_name` unless `name` is `None`, associated with `to` by
+/// the HubSpot-defined `type_ids`.
+fn lead_body(name: Option<&str>, to: &[(&str, u32)]) -> Value {
+    let properties = name.map_or_else(|| json!({}), |name| json!({"hs_lead_name": name}));
+    let associations: Vec<Value> = to
+        .iter()
+        .map(|(id, type_id)| {
+            json!({"to": {"id": id}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}]})
+        })
+        .collect();
+    json!({"properties": properties, "associations": associations})
+}
+
+fn association_types(reply: &Reply, collection: &str, id: &str) -> BTreeSet<String> {
+    reply.json()["associations"][collection]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|result| result["id"] == id)
+        .filter_map(|result| result["type"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn leads_create_with_primary_contact_reads_back_from_both_sides() {
+    let (_server, client) = start();
+    let contact = create(&client, "contacts", json!({"email": "lead@acme.com"}));
+    let created = client.post(
+        "/crm/v3/objects/leads",
+        &lead_body(Some("Acme expansion"), &[(&contact, 578)]),
+    );
+    let lead = created_id(&created);
+    let properties = &created.json()["properties"];
+    assert_eq!(properties["hs_lead_name"], "Acme expansion");
+    assert_eq!(properties["hs_pipeline"], "lead-pipeline-id");
+    assert!(properties["hs_createdate"].is_string() && properties["hs_lastmodifieddate"].is_string());
+
+    let read = client.get(&format!("/crm/v3/objects/0-136/{lead}?associations=contacts"));
+    assert_eq!(read.status, 200);
+    assert_eq!(read.json()["properties"]["hs_lead_name"], "Acme expansion");
+    assert_eq!(
+        association_types(&read, "contacts", &contact),
+        BTreeSet::from(["lead_to_contact".to_owned(), "lead_to_contact_unlabeled".to_owned()])
+    );
+    let from_contact = client.get(&format!("/crm/v3/objects/contacts/{contact}?associations=leads"));
+    assert_eq!(
+        association_types(&from_contact, "leads", &lead),
+        BTreeSet::from(["contact_to_lead".to_owned(), "contact_to_lead_unlabeled".to_owned()])
+    );
+}
+
+#[test]
+fn leads_create_needs_a_name_and_an_existing_contact() {
+    let (server, client) = start();
+    let contact = create(&client, "contacts", json!({"email": "c@acme.com"}));
+    let company = create(&client, "companies", json!({"name": "Acme"}));
+
+    let unnamed = client.post("/crm/v3/objects/leads", &lead_body(None, &[(&contact, 578)]));
+    let body = assert_error(&unnamed, 400, "VALIDATION_ERROR");
+    assert_eq!(body["errors"][0]["context"]["propertyName"], json!(["hs_lead_name"]));
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("\"name\":\"hs_lead_name\"")
+    );
+    let blank = client.post("/crm/v3/objects/leads", &lead_body(Some(""), &[(&contact, 578)]));
+    assert_error(&blank, 400, "VALIDATION_ERROR");
+
+    let alone = client.post("/crm/v3/objects/leads", &lead_body(Some("L"), &[]));
+    let body = assert_error(&alone, 400, "VALIDATION_ERROR");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("existing contact"),
+        "{body}"
+    );
+    assert_eq!(body["context"]["requiredAssociation"], json!(["CONTACT"]));
+    let company_only = client.post("/crm/v3/objects/leads", &lead_body(Some("L"), &[(&company, 610)]));
+    assert_error(&company_only, 400, "VALIDATION_ERROR");
+    let ghost = client.post("/crm/v3/objects/leads", &lead_body(Some("L"), &[("999999", 578)]));
+    let body = assert_error(&ghost, 400, "VALIDATION_ERROR");
+    assert_eq!(body["message"], "One or more associations are invalid");
+    let wrong_direction = client.post("/crm/v3/objects/leads", &lead_body(Some("L"), &[(&contact, 579)]));
+    assert_error(&wrong_direction, 400, "VALIDATION_ERROR");
+    assert_eq!(server.record_count("leads", true), 0, "refused creates store nothing");
+
+    let lead = created_id(&client.post(
+        "/crm/v3/objects/leads",
+        &lead_body(Some("L"), &[(&contact, 608), (&company, 610)]),
+    ));
+    let cleared = client.patch(
+        &format!("/crm/v3/objects/leads/{lead}"),
+        &json!({"properties": {"hs_lead_name": ""}}),
+    );
+    let body = assert_error(&cleared, 400, "VALIDATION_ERROR");
+    assert_eq!(body["errors"][0]["context"]["propertyName"], json!(["hs_lead_name"]));
+    let renamed = client.patch(
+        &format!("/crm/v3/objects/leads/{lead}"),
+        &json!({"properties": {"hs_lead_type": "UPSELL"}}),
+    );
+    assert_eq!(renamed.status, 200);
+    assert_eq!(renamed.json()["properties"]["hs_lead_name"], "L");
+}
+
+#[test]
+fn leads_pipeline_stage_and_options_are_validated() {
+    let (_server, client) = start();
+    let contact = create(&client, "contacts", json!({"email": "c@acme.com"}));
+    let mut body = lead_body(Some("L"), &[(&contact, 578)]);
+    body["properties"]["hs_pipeline_stage"] = json!("won-stage");
+    body["properties"]["hs_lead_type"] = json!("SIDEGRADE");
+    let refused = client.post("/crm/v3/objects/leads", &body);
+    let error = assert_error(&refused, 400, "VALIDATION_ERROR");
+    let names: Vec<&Value> = error["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|detail| &detail["context"]["propertyName"][0])
+        .collect();
+    assert_eq!(names, [&json!("hs_lead_type"), &json!("hs_pipeline_stage")]);
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(message.contains("pipelineId=lead-pipeline-id"), "{message}");
+    assert!(message.contains("connected-stage-id"), "{message}");
+
+    body["properties"]["hs_pipeline_stage"] = json!("connected-stage-id");
+    body["properties"]["hs_lead_type"] = json!("NEW_BUSINESS");
+    body["properties"]["hs_lead_label"] = json!("WARM");
+    let created = client.post("/crm/v3/objects/leads", &body);
+    created_id(&created);
+    assert_eq!(created.json()["properties"]["hs_pipeline_stage"], "connected-stage-id");
+
+    let pipelines = client.get("/crm/v3/pipelines/leads");
+    assert_eq!(pipelines.status, 200);
+    let stages: Vec<Value> = pipelines.json()["results"][0]["stages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|stage| stage["id"].clone())
+        .collect();
+    assert_eq!(pipelines.json()["results"][0]["id"], "lead-pipeline-id");
+    assert_eq!(
+        stages,
+        [
+            "new-stage-id",
+            "attempting-stage-id",
+            "connected-stage-id",
+            "qualified-stage-id",
+            "unqualified-stage-id"
+        ]
+    );
+    let property = client.get("/crm/v3/properties/leads/hs_lead_name");
+    assert_eq!(property.status, 200);
+    assert_eq!(property.json()["type"], "string");
+}
+
+#[test]
+fn leads_read_defaults_and_search_by_name() {
+    let (_server, client) = start();
+    let contact = create(&client, "contacts", json!({"email": "c@acme.com"}));
+    for name in ["Acme renewal", "Globex pilot"] {
+        created_id(&client.post("/crm/v3/objects/leads", &lead_body(Some(name), &[(&contact, 578)])));
+    }
+    let list = client.get("/crm/v3/objects/leads");
+    assert_eq!(list.status, 200);
+    let first = &list.json()["results"][0]["properties"];
+    let keys: BTreeSet<&str> = first
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(key, _)| key.as_str())
+        .collect();
+    for name in [
+        "hs_lead_name",
+        "hs_lead_type",
+        "hs_lead_label",
+        "hs_pipeline",
+        "hs_pipeline_stage",
+        "hs_object_id",
+        "hs_createdate",
+        "hs_lastmodifieddate",
+    ] {
+        assert!(keys.contains(name), "{name} missing from {first}");
+    }
+    let search = client.post(
+        "/crm/v3/objects/leads/search",
+        &json!({"query": "globex", "properties": ["hs_lead_name"]}),
+    );
+    assert_eq!(search.status, 200);
+    assert_eq!(search.json()["total"], 1);
+    assert_eq!(
+        search.json()["results"][0]["properties"]["hs_lead_name"],
+        "Globex pilot"
+    );
+}
+
+#[test]
+fn leads_need_the_lead_scopes() {
+    let server = start_with(vec![
+        TokenGrant::new("leads-read", &["crm.objects.leads.read"]),
+        TokenGrant::new(
+            "contacts-only",
+            &["crm.objects.contacts.read", "crm.objects.contacts.write"],
+        ),
+    ]);
+    let reader = Client::new(server.local_addr(), "leads-read");
+    assert_eq!(reader.get("/crm/v3/objects/leads").status, 200);
+    assert_eq!(reader.get("/crm/v3/pipelines/leads").status, 200);
+    assert_eq!(reader.get("/crm/v3/properties/leads").status, 200);
+    let write = reader.post("/crm/v3/objects/leads", &json!({"properties": {}}));
+    let body = assert_error(&write, 403, "MISSING_SCOPES");
+    assert_eq!(
+        body["errors"][0]["context"]["requiredGranularScopes"],
+        json!(["crm.objects.leads.write"])
+    );
+    let contacts = Client::new(server.local_addr(), "contacts-only");
+    let body = assert_error(&contacts.get("/crm/v3/objects/leads"), 403, "MISSING_SCOPES");
+    assert_eq!(
+        body["errors"][0]["context"]["requiredGranularScopes"],
+        json!(["crm.objects.leads.read"])
+    );
+    assert_eq!(contacts.get("/crm/v3/properties/leads").status, 403);
+}
+
+// ---------------------------------------------------------------------------------------
+// API versions, account validation rules, Service Keys
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn versions_share_one_state() {
+    let (server, client) = start();
+    let id = create(&client, "contacts", json!({"email": "v@acme.com", "firstname": "Vera"}));
+    for version in ["2026-09", "2026-03"] {
+        let read = client.get(&format!("/crm/objects/{version}/contacts/{id}"));
+        assert_eq!(read.status, 200, "{version}");
+        assert_eq!(read.json()["properties"]["firstname"], "Vera", "{version}");
+        let list = client.get(&format!("/crm/objects/{version}/contacts"));
+        assert_eq!(list.json()["results"].as_array().map(Vec::len), Some(1), "{version}");
+    }
+    let dated = client.post(
+        "/crm/objects/2026-03/contacts",
+        &json!({"properties": {"email": "w@acme.com"}}),
+    );
+    let second = created_id(&dated);
+    assert_eq!(client.get(&format!("/crm/v3/objects/contacts/{second}")).status, 200);
+    let updated = client.patch(
+        &format!("/crm/objects/2026-09/contacts/{id}"),
+        &json!({"properties": {"firstname": "Vivian"}}),
+    );
+    assert_eq!(updated.status, 200);
+    let through_v3 = client.get(&format!("/crm/v3/objects/contacts/{id}"));
+    assert_eq!(through_v3.json()["properties"]["firstname"], "Vivian");
+    assert_eq!(
+        client.get("/crm/pipelines/2026-09/deals").json()["results"][0]["id"],
+        "default"
+    );
+    assert_eq!(client.get("/crm/properties/2026-03/contacts/email").status, 200);
+    // HubSpot's 2026-09 `Property` schema dropped the display hints; earlier versions have them.
+    for (version, has_hint) in [("v3", true), ("2026-03", true), ("2026-09", false)] {
+        let one = client.get(&versioned("/crm/v3/properties/tickets/time_to_close", version));
+        assert_eq!(one.status, 200);
+        assert_eq!(one.json().get("numberDisplayHint").is_some(), has_hint, "{version}");
+        let all = client.get(&versioned("/crm/v3/properties/calls", version));
+        let hinted = all.json()["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|definition| definition.get("numberDisplayHint").is_some());
+        assert_eq!(hinted, has_hint, "{version}");
+    }
+    assert_eq!(server.record_count("contacts", false), 2);
+    let paths: Vec<String> = server.requests().into_iter().map(|request| request.path).collect();
+    assert!(
+        paths
+            .iter()
+            .any(|path| path == &format!("/crm/objects/2026-09/contacts/{id}"))
+    );
+}
+
+#[test]
+fn versions_unknown_dated_version_is_404_like_any_unknown_route() {
+    let (_server, client) = start();
+    assert_eq!(API_VERSIONS, ["v3", "2026-03", "2026-09"]);
+    for path in [
+        "/crm/objects/2025-09/contacts",
+        "/crm/objects/2027-03/contacts",
+        "/crm/objects/2026-09-beta/contacts",
+        "/crm/pipelines/v4/deals",
+        "/crm/properties/latest/contacts",
+    ] {
+        let reply = client.get(path);
+        let body = assert_error(&reply, 404, "OBJECT_NOT_FOUND");
+        assert_eq!(body["message"], "Resource not found", "{path}");
+    }
+}
+
+fn versioned(v3_path: &str, version: &str) -> String {
+    versioned_path(version, v3_path)
+}
+
+fn start_with_rules(rules: Vec<ValidationRule>) -> (MockServer, Client) {
+    let server = MockServer::start(MockConfig {
+        validation_rules: rules,
+        ..MockConfig::default()
+    })
+    .unwrap_or_else(|e| panic!("start: {e}"));
+    let client = Client::new(server.local_addr(), DEFAULT_TOKEN);
+    (server, client)
+}
+
+#[test]
+fn validation_rules_apply_to_2026_09_writes_only() {
+    let (server, client) = start_with_rules(vec![ValidationRule::required("contacts", "lastname")]);
+    let refused = client.post(
+        "/crm/objects/2026-09/contacts",
+        &json!({"properties": {"email": "r@acme.com"}}),
+    );
+    let body = assert_error(&refused, 400, "VALIDATION_ERROR");
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("Property values were not valid: "), "{message}");
+    assert!(message.contains("\"name\":\"lastname\""), "{message}");
+    assert_eq!(body["errors"][0]["context"]["propertyName"], json!(["lastname"]));
+    assert_eq!(body["errors"][0]["code"], "REQUIRED_PROPERTY");
+    assert_eq!(server.record_count("contacts", true), 0);
+
+    for path in ["/crm/objects/2026-03/contacts", "/crm/v3/objects/contacts"] {
+        let email = format!("{}@acme.com", path.len());
+        let reply = client.post(path, &json!({"properties": {"email": email}}));
+        assert_eq!(reply.status, 201, "{path}: rules are not enforced before 2026-09");
+    }
+    let unnamed = server.record_count("contacts", false);
+    assert_eq!(unnamed, 2);
+
+    let id = created_id(&client.post(
+        "/crm/objects/2026-09/contacts",
+        &json!({"properties": {"email": "ok@acme.com", "lastname": "Ok"}}),
+    ));
+    let cleared = client.patch(
+        &format!("/crm/objects/2026-09/contacts/{id}"),
+        &json!({"properties": {"lastname": ""}}),
+    );
+    let body = assert_error(&cleared, 400, "VALIDATION_ERROR");
+    assert_eq!(body["errors"][0]["context"]["propertyName"], json!(["lastname"]));
+    let untouched = client.patch(
+        &format!("/crm/objects/2026-09/contacts/{id}"),
+        &json!({"properties": {"firstname": "Olga"}}),
+    );
+    assert_eq!(untouched.status, 200);
+    let cleared_v3 = client.patch(
+        &format!("/crm/v3/objects/contacts/{id}"),
+        &json!({"properties": {"lastname": ""}}),
+    );
+    assert_eq!(cleared_v3.status, 200, "v3 ignores the rules");
+    let other_type = client.post("/crm/objects/2026-09/companies", &json!({"properties": {"name": "A"}}));
+    assert_eq!(other_type.status, 201, "a rule binds its own type only");
+}
+
+#[test]
+fn validation_rules_and_lead_rules_combine_on_2026_09() {
+    let (_server, client) = start_with_rules(vec![ValidationRule::required("0-136", "hs_lead_type")]);
+    let contact = create(&client, "contacts", json!({"email": "c@acme.com"}));
+    let refused = client.post("/crm/objects/2026-09/leads", &lead_body(None, &[(&contact, 578)]));
+    let body = assert_error(&refused, 400, "VALIDATION_ERROR");
+    let names: Vec<Value> = body["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|detail| detail["context"]["propertyName"][0].clone())
+        .collect();
+    assert_eq!(names, [json!("hs_lead_name"), json!("hs_lead_type")]);
+    let through_2026_03 = client.post("/crm/objects/2026-03/leads", &lead_body(Some("L"), &[(&contact, 578)]));
+    assert_eq!(through_2026_03.status, 201);
+    let through_2026_03 = client.post("/crm/objects/2026-03/leads", &lead_body(None, &[(&contact, 578)]));
+    assert_error(&through_2026_03, 400, "VALIDATION_ERROR");
+}
+
+#[test]
+fn service_keys_work_as_bearer_tokens_but_token_info_does_not_know_them() {
+    let server = start_with(vec![
+        TokenGrant::private_app(DEFAULT_TOKEN, all_scopes()),
+        TokenGrant::service_key("svc-key-1", vec!["crm.objects.contacts.read".to_owned()]),
+    ]);
+    let anonymous = Client::anonymous(server.local_addr());
+    let info = |token: &str| {
+        anonymous.post(
+            "/oauth/v2/private-apps/get/access-token-info",
+            &json!({"tokenKey": token}),
+        )
+    };
+    let service_key = info("svc-key-1");
+    let unknown = info("never-issued");
+    let service_body = assert_error(&service_key, 401, "INVALID_AUTHENTICATION");
+    let unknown_body = assert_error(&unknown, 401, "INVALID_AUTHENTICATION");
+    assert_eq!(service_body["message"], unknown_body["message"]);
+    assert_eq!(info(DEFAULT_TOKEN).status, 200);
+
+    let key = Client::new(server.local_addr(), "svc-key-1");
+    assert_eq!(key.get("/crm/objects/2026-09/contacts").status, 200);
+    assert_eq!(key.get("/crm/v3/objects/contacts").status, 200);
+    let write = key.post("/crm/objects/2026-09/contacts", &json!({"properties": {}}));
+    let body = assert_error(&write, 403, "MISSING_SCOPES");
+    assert_eq!(
+        body["errors"][0]["context"]["requiredGranularScopes"],
+        json!(["crm.objects.contacts.write"])
+    );
 }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use serde_json::{Map, Value, json};
 
 /// Every object type with a catalog under `data/properties/`.
-const TYPES: [&str; 13] = [
+const TYPES: [&str; 14] = [
     "companies",
     "contacts",
     "deals",
@@ -24,10 +24,11 @@ const TYPES: [&str; 13] = [
     "notes",
     "postal_mail",
     "tasks",
+    "leads",
 ];
 
 /// Types whose records have an owner (`hubspot_owner_id`) in HubSpot.
-const OWNED_TYPES: [&str; 11] = [
+const OWNED_TYPES: [&str; 12] = [
     "companies",
     "contacts",
     "deals",
@@ -39,6 +40,7 @@ const OWNED_TYPES: [&str; 11] = [
     "notes",
     "postal_mail",
     "tasks",
+    "leads",
 ];
 
 /// `type` values of `PropertyCreate.type` in the properties spec.
@@ -250,7 +252,11 @@ fn pipelines_validate_against_the_openapi_schema() -> TestResult {
     let collection = openapi_validator("pipelines.json", "CollectionResponsePipelineNoPaging")?;
     let stage = openapi_validator("pipelines.json", "PipelineStage")?;
     let mut problems = Vec::new();
-    for file in ["data/pipelines/deals.json", "data/pipelines/tickets.json"] {
+    for file in [
+        "data/pipelines/deals.json",
+        "data/pipelines/tickets.json",
+        "data/pipelines/leads.json",
+    ] {
         let doc = load(file)?;
         problems.extend(
             schema_errors(&collection, &doc)
@@ -579,6 +585,7 @@ fn each_type_has_one_to_three_archived_properties() -> TestResult {
 fn pipeline_properties_match_the_default_pipelines() -> TestResult {
     let deals = properties("deals")?;
     let tickets = properties("tickets")?;
+    let leads = properties("leads")?;
     let checks = [
         (
             "deals",
@@ -603,6 +610,18 @@ fn pipeline_properties_match_the_default_pipelines() -> TestResult {
             "hs_pipeline",
             option_values(find(&tickets, "hs_pipeline", "tickets")?),
             vec!["0".to_owned()],
+        ),
+        (
+            "leads",
+            "hs_pipeline_stage",
+            option_values(find(&leads, "hs_pipeline_stage", "leads")?),
+            stage_ids("data/pipelines/leads.json", "lead-pipeline-id")?,
+        ),
+        (
+            "leads",
+            "hs_pipeline",
+            option_values(find(&leads, "hs_pipeline", "leads")?),
+            vec!["lead-pipeline-id".to_owned()],
         ),
     ];
     let mut problems = Vec::new();
@@ -686,6 +705,36 @@ fn default_ticket_pipeline_has_hubspots_stages() -> TestResult {
     Ok(())
 }
 
+#[test]
+fn default_lead_pipeline_has_hubspots_stages() -> TestResult {
+    let doc = load("data/pipelines/leads.json")?;
+    let pipelines = results(&doc, "lead pipelines")?;
+    assert_eq!(pipelines.len(), 1);
+    let pipeline = &pipelines[0];
+    assert_eq!(pipeline.get("id"), Some(&json!("lead-pipeline-id")));
+    assert_eq!(pipeline.get("createdAt"), Some(&json!("1970-01-01T00:00:00Z")));
+    let expected = [
+        ("new-stage-id", "New", false),
+        ("attempting-stage-id", "Attempting", false),
+        ("connected-stage-id", "Connected", false),
+        ("qualified-stage-id", "Qualified", true),
+        ("unqualified-stage-id", "Disqualified", true),
+    ];
+    let stages = pipeline
+        .get("stages")
+        .and_then(Value::as_array)
+        .ok_or("lead pipeline: no stages")?;
+    assert_eq!(stages.len(), expected.len());
+    for (order, (stage, (id, label, closed))) in stages.iter().zip(expected).enumerate() {
+        assert_eq!(stage.get("id"), Some(&json!(id)));
+        assert_eq!(stage.get("label"), Some(&json!(label)));
+        assert_eq!(stage.get("displayOrder"), Some(&json!(order)));
+        let metadata = stage.get("metadata").ok_or("lead stage without metadata")?;
+        assert_eq!(metadata.get("isClosed"), Some(&json!(closed.to_string())), "stage {id}");
+    }
+    Ok(())
+}
+
 /// The properties the connector and the mock's tests lean on, with the shape HubSpot gives them.
 #[test]
 fn well_known_properties_have_hubspots_shape() -> TestResult {
@@ -726,6 +775,11 @@ fn well_known_properties_have_hubspots_shape() -> TestResult {
         ("deals", "description", "string", "textarea"),
         ("deals", "hs_priority", "enumeration", "select"),
         ("tickets", "subject", "string", "text"),
+        ("leads", "hs_lead_name", "string", "text"),
+        ("leads", "hs_lead_type", "enumeration", "select"),
+        ("leads", "hs_lead_label", "enumeration", "select"),
+        ("leads", "hs_pipeline", "enumeration", "select"),
+        ("leads", "hs_pipeline_stage", "enumeration", "select"),
         ("tickets", "content", "string", "textarea"),
         ("tickets", "hs_pipeline", "enumeration", "select"),
         ("tickets", "hs_pipeline_stage", "enumeration", "select"),
@@ -838,6 +892,15 @@ fn well_known_options_are_hubspots_values() -> TestResult {
     assert_eq!(
         option_values(find(&tickets, "hs_ticket_priority", "tickets")?),
         ["LOW", "MEDIUM", "HIGH", "URGENT"]
+    );
+    let leads = properties("leads")?;
+    assert_eq!(
+        option_values(find(&leads, "hs_lead_type", "leads")?),
+        ["NEW_BUSINESS", "UPSELL", "RE_ATTEMPTING"]
+    );
+    assert_eq!(
+        option_values(find(&leads, "hs_lead_label", "leads")?),
+        ["HOT", "WARM", "COLD"]
     );
     let industry = find(&companies, "industry", "companies")?;
     let values = option_values(industry);

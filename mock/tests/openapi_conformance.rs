@@ -1,5 +1,10 @@
 //! Every kind of response the mock produces, validated against HubSpot's official OpenAPI
-//! schemas in `openapi/` — the schema the spec names for that path, method and status.
+//! schemas in `openapi/` — the schema the spec names for that path, method and status —
+//! through every API version the mock serves: `v3` replies against the top-level specs,
+//! `2026-03` and `2026-09` replies (same requests, dated paths such as
+//! `/crm/objects/2026-09/{objectType}`) against the dated specs in `openapi/<version>/`.
+//! Lead replies are also checked against each dated version's `leads.json` (v3 has no
+//! leads spec; its lead replies are checked against the generic `objects.json`).
 //!
 //! How OpenAPI 3.0 is turned into JSON Schema here:
 //! - Schemas are validated as JSON Schema draft 4 (OpenAPI 3.0's schema objects are an
@@ -29,8 +34,8 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{Client, Reply};
-use hubspot_mock::{DEFAULT_TOKEN, MockConfig, MockServer, TokenGrant};
+use common::{Client, Reply, versioned_path};
+use hubspot_mock::{API_VERSIONS, DEFAULT_TOKEN, MockConfig, MockServer, TokenGrant};
 use jsonschema::Validator;
 use serde_json::{Map, Value, json};
 
@@ -130,9 +135,21 @@ fn validator(doc: &Value, reference: &str, patch: Patch) -> Validator {
         .unwrap_or_else(|e| panic!("{reference}: {e}"))
 }
 
-/// Validate `reply` against the schema the spec names for it.
-fn conforms(file: &str, path: &str, method: &str, reply: &Reply, patch: Patch) {
+/// The copy of spec `file` for `version`.
+fn spec_file(version: &str, file: &str) -> String {
+    if version == "v3" {
+        file.to_owned()
+    } else {
+        format!("{version}/{file}")
+    }
+}
+
+/// Validate `reply`, received through `version`, against the schema that version's spec
+/// `file` names for it; `path` is the v3 spelling of the spec's path key.
+fn conforms(version: &str, file: &str, path: &str, method: &str, reply: &Reply, patch: Patch) {
+    let file = &spec_file(version, file);
     let doc = spec(file);
+    let path = &versioned_path(version, path);
     let reference = response_ref(&doc, path, method, reply.status);
     let body = reply.json();
     assert!(!body.is_null(), "{method} {path} {}: body is not JSON", reply.status);
@@ -149,8 +166,40 @@ fn conforms(file: &str, path: &str, method: &str, reply: &Reply, patch: Patch) {
     );
 }
 
-fn objects(path: &str, method: &str, reply: &Reply) {
-    conforms("objects.json", path, method, reply, Patch::Deviations);
+fn objects(version: &str, path: &str, method: &str, reply: &Reply) {
+    conforms(version, "objects.json", path, method, reply, Patch::Deviations);
+}
+
+/// Validate a lead reply against `leads.json` of a dated version, whose path keys name
+/// either `{objectType}` or (2026-03) `leads` and `{leadsId}`; v3 has no leads spec.
+fn leads(version: &str, path: &str, method: &str, reply: &Reply) {
+    if version == "v3" {
+        objects(version, path, method, reply);
+        return;
+    }
+    let file = spec_file(version, "leads.json");
+    let doc = spec(&file);
+    let generic = versioned_path(version, path);
+    let key = if doc["paths"].get(&generic).is_some() {
+        generic
+    } else {
+        generic
+            .replace("{objectType}", "leads")
+            .replace("{objectId}", "{leadsId}")
+    };
+    assert!(doc["paths"].get(&key).is_some(), "{file}: no path {key}");
+    let reference = response_ref(&doc, &key, method, reply.status);
+    let errors: Vec<String> = validator(&doc, &reference, Patch::Deviations)
+        .iter_errors(&reply.json())
+        .map(|error| format!("{} at {}", error, error.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{file} {method} {key} {}:\n{}\n{:#}",
+        reply.status,
+        errors.join("\n"),
+        reply.json()
+    );
 }
 
 fn start() -> (MockServer, Client) {
@@ -170,30 +219,44 @@ fn id_of(reply: &Reply) -> String {
 
 #[test]
 fn openapi_record_create_read_update_conform() {
+    for version in API_VERSIONS {
+        openapi_record_create_read_update_conform_through(version);
+    }
+}
+
+fn openapi_record_create_read_update_conform_through(version: &'static str) {
     let (_server, client) = start();
+    let client = client.at(version);
     let created = client.post(
         "/crm/v3/objects/deals",
         &json!({"properties": {"dealname": "D", "dealstage": "appointmentscheduled", "amount": "10", "closedate": "2025-03-31"}}),
     );
-    objects(RECORDS, "post", &created);
+    objects(version, RECORDS, "post", &created);
     let id = id_of(&created);
     let read = client.get(&format!("/crm/v3/objects/deals/{id}"));
     assert_eq!(read.status, 200);
-    objects(RECORD, "get", &read);
+    objects(version, RECORD, "get", &read);
     let with_null = client.get(&format!("/crm/v3/objects/deals/{id}?properties=dealname,description"));
     assert_eq!(with_null.json()["properties"]["description"], Value::Null);
-    objects(RECORD, "get", &with_null);
+    objects(version, RECORD, "get", &with_null);
     let updated = client.patch(
         &format!("/crm/v3/objects/deals/{id}"),
         &json!({"properties": {"dealstage": "closedwon"}}),
     );
     assert_eq!(updated.status, 200);
-    objects(RECORD, "patch", &updated);
+    objects(version, RECORD, "patch", &updated);
 }
 
 #[test]
 fn openapi_record_read_with_associations_history_and_archive_conforms() {
+    for version in API_VERSIONS {
+        openapi_record_read_with_associations_history_and_archive_conforms_through(version);
+    }
+}
+
+fn openapi_record_read_with_associations_history_and_archive_conforms_through(version: &'static str) {
     let (_server, client) = start();
+    let client = client.at(version);
     let company = id_of(&client.post("/crm/v3/objects/companies", &json!({"properties": {"name": "Acme"}})));
     let contact = id_of(&client.post(
         "/crm/v3/objects/contacts",
@@ -209,7 +272,7 @@ fn openapi_record_read_with_associations_history_and_archive_conforms() {
     ));
     assert_eq!(read.status, 200);
     assert!(read.json().get("associations").is_some() && read.json().get("propertiesWithHistory").is_some());
-    objects(RECORD, "get", &read);
+    objects(version, RECORD, "get", &read);
     assert_eq!(
         client.delete(&format!("/crm/v3/objects/contacts/{contact}")).status,
         204
@@ -217,12 +280,19 @@ fn openapi_record_read_with_associations_history_and_archive_conforms() {
     let archived = client.get(&format!("/crm/v3/objects/contacts/{contact}?archived=true"));
     assert_eq!(archived.status, 200);
     assert!(archived.json().get("archivedAt").is_some());
-    objects(RECORD, "get", &archived);
+    objects(version, RECORD, "get", &archived);
 }
 
 #[test]
 fn openapi_list_and_search_pages_conform() {
+    for version in API_VERSIONS {
+        openapi_list_and_search_pages_conform_through(version);
+    }
+}
+
+fn openapi_list_and_search_pages_conform_through(version: &'static str) {
     let (_server, client) = start();
+    let client = client.at(version);
     let company = id_of(&client.post("/crm/v3/objects/companies", &json!({"properties": {"name": "Acme"}})));
     for index in 0..3 {
         client.post(
@@ -234,7 +304,7 @@ fn openapi_list_and_search_pages_conform() {
     let list = client.get("/crm/v3/objects/contacts?limit=2&associations=companies&properties=email,nope");
     assert_eq!(list.status, 200);
     assert!(list.json().get("paging").is_some());
-    objects(RECORDS, "get", &list);
+    objects(version, RECORDS, "get", &list);
     let search = client.post(
         "/crm/v3/objects/contacts/search",
         &json!({"filterGroups": [{"filters": [{"propertyName": "email", "operator": "HAS_PROPERTY"}]}],
@@ -242,14 +312,20 @@ fn openapi_list_and_search_pages_conform() {
     );
     assert_eq!(search.status, 200);
     assert!(search.json().get("paging").is_some());
-    objects(SEARCH, "post", &search);
+    objects(version, SEARCH, "post", &search);
     let empty = client.post("/crm/v3/objects/deals/search", &json!({}));
     assert_eq!(empty.json(), json!({"total": 0, "results": []}));
-    objects(SEARCH, "post", &empty);
+    objects(version, SEARCH, "post", &empty);
 }
 
 #[test]
 fn openapi_record_error_bodies_conform() {
+    for version in API_VERSIONS {
+        openapi_record_error_bodies_conform_through(version);
+    }
+}
+
+fn openapi_record_error_bodies_conform_through(version: &'static str) {
     let server = MockServer::start(MockConfig {
         tokens: vec![
             TokenGrant::new(
@@ -264,7 +340,7 @@ fn openapi_record_error_bodies_conform() {
         ..MockConfig::default()
     })
     .unwrap_or_else(|e| panic!("{e}"));
-    let client = Client::new(server.local_addr(), DEFAULT_TOKEN);
+    let client = Client::new(server.local_addr(), DEFAULT_TOKEN).at(version);
     client.post(
         "/crm/v3/objects/contacts",
         &json!({"properties": {"email": "taken@x.io"}}),
@@ -312,12 +388,16 @@ fn openapi_record_error_bodies_conform() {
         (
             RECORDS,
             "get",
-            Client::anonymous(server.local_addr()).get("/crm/v3/objects/contacts"),
+            Client::anonymous(server.local_addr())
+                .at(version)
+                .get("/crm/v3/objects/contacts"),
         ),
         (
             RECORDS,
             "post",
-            Client::new(server.local_addr(), "read-only").post("/crm/v3/objects/contacts", &json!({})),
+            Client::new(server.local_addr(), "read-only")
+                .at(version)
+                .post("/crm/v3/objects/contacts", &json!({})),
         ),
         (RECORD, "get", client.get("/crm/v3/objects/contacts/999")),
         (
@@ -335,20 +415,35 @@ fn openapi_record_error_bodies_conform() {
     let statuses: Vec<u16> = cases.iter().map(|(_, _, reply)| reply.status).collect();
     assert_eq!(statuses, [400, 400, 409, 400, 413, 401, 403, 404, 400, 400, 404]);
     for (path, method, reply) in &cases {
-        objects(path, method, reply);
+        objects(version, path, method, reply);
     }
     let unknown_type = client.get("/crm/v3/objects/widgets");
     assert_eq!(unknown_type.status, 400);
-    conforms("objects.json", RECORDS, "get", &unknown_type, Patch::NoCategory);
+    conforms(
+        version,
+        "objects.json",
+        RECORDS,
+        "get",
+        &unknown_type,
+        Patch::NoCategory,
+    );
 }
 
 #[test]
 fn openapi_pipelines_conform() {
+    for version in API_VERSIONS {
+        openapi_pipelines_conform_through(version);
+    }
+}
+
+fn openapi_pipelines_conform_through(version: &'static str) {
     let (_server, client) = start();
-    for object_type in ["deals", "tickets"] {
+    let client = client.at(version);
+    for object_type in ["deals", "tickets", "leads"] {
         let list = client.get(&format!("/crm/v3/pipelines/{object_type}"));
         assert_eq!(list.status, 200);
         conforms(
+            version,
             "pipelines.json",
             "/crm/v3/pipelines/{objectType}",
             "get",
@@ -361,6 +456,7 @@ fn openapi_pipelines_conform() {
             .unwrap_or_default();
         let pipeline = client.get(&format!("/crm/v3/pipelines/{object_type}/{pipeline_id}"));
         conforms(
+            version,
             "pipelines.json",
             "/crm/v3/pipelines/{objectType}/{pipelineId}",
             "get",
@@ -369,6 +465,7 @@ fn openapi_pipelines_conform() {
         );
         let stages = client.get(&format!("/crm/v3/pipelines/{object_type}/{pipeline_id}/stages"));
         conforms(
+            version,
             "pipelines.json",
             "/crm/v3/pipelines/{objectType}/{pipelineId}/stages",
             "get",
@@ -384,6 +481,7 @@ fn openapi_pipelines_conform() {
         ));
         assert_eq!(stage.status, 200);
         conforms(
+            version,
             "pipelines.json",
             "/crm/v3/pipelines/{objectType}/{pipelineId}/stages/{stageId}",
             "get",
@@ -394,6 +492,7 @@ fn openapi_pipelines_conform() {
     let missing = client.get("/crm/v3/pipelines/deals/nope");
     assert_eq!(missing.status, 404);
     conforms(
+        version,
         "pipelines.json",
         "/crm/v3/pipelines/{objectType}/{pipelineId}",
         "get",
@@ -403,6 +502,7 @@ fn openapi_pipelines_conform() {
     let unsupported = client.get("/crm/v3/pipelines/contacts");
     assert_eq!(unsupported.status, 400);
     conforms(
+        version,
         "pipelines.json",
         "/crm/v3/pipelines/{objectType}",
         "get",
@@ -413,7 +513,14 @@ fn openapi_pipelines_conform() {
 
 #[test]
 fn openapi_properties_conform_for_every_type() {
+    for version in API_VERSIONS {
+        openapi_properties_conform_for_every_type_through(version);
+    }
+}
+
+fn openapi_properties_conform_for_every_type_through(version: &'static str) {
     let (_server, client) = start();
+    let client = client.at(version);
     for object_type in [
         "contacts",
         "companies",
@@ -428,11 +535,13 @@ fn openapi_properties_conform_for_every_type() {
         "notes",
         "postal_mail",
         "tasks",
+        "leads",
     ] {
         for query in ["", "?archived=true"] {
             let list = client.get(&format!("/crm/v3/properties/{object_type}{query}"));
             assert_eq!(list.status, 200);
             conforms(
+                version,
                 "properties.json",
                 "/crm/v3/properties/{objectType}",
                 "get",
@@ -444,6 +553,7 @@ fn openapi_properties_conform_for_every_type() {
     let one = client.get("/crm/v3/properties/deals/dealstage");
     assert_eq!(one.status, 200);
     conforms(
+        version,
         "properties.json",
         "/crm/v3/properties/{objectType}/{propertyName}",
         "get",
@@ -453,10 +563,82 @@ fn openapi_properties_conform_for_every_type() {
     let missing = client.get("/crm/v3/properties/deals/nope");
     assert_eq!(missing.status, 404);
     conforms(
+        version,
         "properties.json",
         "/crm/v3/properties/{objectType}/{propertyName}",
         "get",
         &missing,
+        Patch::Deviations,
+    );
+}
+
+#[test]
+fn openapi_lead_replies_conform() {
+    for version in API_VERSIONS {
+        openapi_lead_replies_conform_through(version);
+    }
+}
+
+fn openapi_lead_replies_conform_through(version: &'static str) {
+    let (_server, client) = start();
+    let client = client.at(version);
+    let contact = id_of(&client.post("/crm/v3/objects/contacts", &json!({"properties": {"email": "l@x.io"}})));
+    let primary_contact = json!([{"to": {"id": contact},
+        "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 578}]}]);
+    let created = client.post(
+        "/crm/v3/objects/leads",
+        &json!({"properties": {"hs_lead_name": "Acme", "hs_lead_type": "UPSELL"}, "associations": primary_contact}),
+    );
+    leads(version, RECORDS, "post", &created);
+    let id = id_of(&created);
+    let read = client.get(&format!(
+        "/crm/v3/objects/leads/{id}?associations=contacts&properties=hs_lead_name,hs_lead_label"
+    ));
+    assert_eq!(read.status, 200);
+    assert!(read.json().get("associations").is_some());
+    leads(version, RECORD, "get", &read);
+    let updated = client.patch(
+        &format!("/crm/v3/objects/leads/{id}"),
+        &json!({"properties": {"hs_pipeline_stage": "connected-stage-id"}}),
+    );
+    assert_eq!(updated.status, 200);
+    leads(version, RECORD, "patch", &updated);
+    let list = client.get("/crm/v3/objects/leads?associations=contacts");
+    assert_eq!(list.status, 200);
+    leads(version, RECORDS, "get", &list);
+    let search = client.post(
+        "/crm/v3/objects/leads/search",
+        &json!({"query": "acme", "properties": ["hs_lead_name"]}),
+    );
+    assert_eq!(search.json()["total"], 1);
+    leads(version, SEARCH, "post", &search);
+    let unnamed = client.post(
+        "/crm/v3/objects/leads",
+        &json!({"properties": {}, "associations": primary_contact}),
+    );
+    assert_eq!(unnamed.status, 400);
+    leads(version, RECORDS, "post", &unnamed);
+    let alone = client.post("/crm/v3/objects/leads", &json!({"properties": {"hs_lead_name": "B"}}));
+    assert_eq!(alone.status, 400);
+    leads(version, RECORDS, "post", &alone);
+    let pipelines = client.get("/crm/v3/pipelines/leads");
+    assert_eq!(pipelines.status, 200);
+    conforms(
+        version,
+        "pipelines.json",
+        "/crm/v3/pipelines/{objectType}",
+        "get",
+        &pipelines,
+        Patch::Deviations,
+    );
+    let property = client.get("/crm/v3/properties/leads/hs_lead_type");
+    assert_eq!(property.status, 200);
+    conforms(
+        version,
+        "properties.json",
+        "/crm/v3/properties/{objectType}/{propertyName}",
+        "get",
+        &property,
         Patch::Deviations,
     );
 }

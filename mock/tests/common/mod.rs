@@ -136,6 +136,21 @@ impl Connection {
 pub struct Client {
     pub addr: SocketAddr,
     pub token: Option<String>,
+    /// The API version requests go through: `/crm/v3/…` paths are sent as the same path
+    /// of this version.
+    pub version: &'static str,
+}
+
+/// `v3_path` (`/crm/v3/{family}/{rest}`) as `version` spells it: unchanged for `v3`,
+/// `/crm/{family}/{version}/{rest}` for a date-based version. Other paths are unchanged.
+pub fn versioned_path(version: &str, v3_path: &str) -> String {
+    if version == "v3" {
+        return v3_path.to_owned();
+    }
+    match v3_path.strip_prefix("/crm/v3/").and_then(|rest| rest.split_once('/')) {
+        Some((family, rest)) => format!("/crm/{family}/{version}/{rest}"),
+        None => v3_path.to_owned(),
+    }
 }
 
 impl Client {
@@ -143,14 +158,28 @@ impl Client {
         Self {
             addr,
             token: Some(token.to_owned()),
+            version: "v3",
         }
     }
 
     pub fn anonymous(addr: SocketAddr) -> Self {
-        Self { addr, token: None }
+        Self {
+            addr,
+            token: None,
+            version: "v3",
+        }
+    }
+
+    /// The same client, sending `/crm/v3/…` paths through `version`.
+    pub fn at(&self, version: &'static str) -> Self {
+        Self {
+            version,
+            ..self.clone()
+        }
     }
 
     pub fn send(&self, method: &str, target: &str, body: Option<&[u8]>) -> Reply {
+        let target = &versioned_path(self.version, target);
         let authorization = self.token.as_ref().map(|token| format!("Bearer {token}"));
         let mut headers = vec![("Connection", "close")];
         if let Some(value) = &authorization {
