@@ -19,9 +19,27 @@ pub struct Entity {
     pub write_scopes: &'static [&'static str],
     /// Whether records of this type live in pipelines.
     pub has_pipelines: bool,
+    /// What HubSpot requires of every create of this type.
+    pub create_requires: CreateRequires,
 }
 
-/// The built-in entities, in the specification's order.
+/// What HubSpot requires of a new record beyond valid values.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CreateRequires {
+    /// Properties that must have a value.
+    pub properties: &'static [&'static str],
+    /// An association to an existing record, described for the caller: the
+    /// target entity and HubSpot's default association type id to it.
+    pub association: Option<(&'static str, u32)>,
+}
+
+/// Nothing beyond valid values.
+const NOTHING: CreateRequires = CreateRequires {
+    properties: &[],
+    association: None,
+};
+
+/// The built-in entities: the specification's, in its order, then Leads.
 pub const ENTITIES: &[Entity] = &[
     Entity {
         name: "companies",
@@ -30,6 +48,7 @@ pub const ENTITIES: &[Entity] = &[
         read_scopes: &["crm.objects.companies.read"],
         write_scopes: &["crm.objects.companies.write"],
         has_pipelines: false,
+        create_requires: NOTHING,
     },
     Entity {
         name: "contacts",
@@ -38,6 +57,7 @@ pub const ENTITIES: &[Entity] = &[
         read_scopes: &["crm.objects.contacts.read"],
         write_scopes: &["crm.objects.contacts.write"],
         has_pipelines: false,
+        create_requires: NOTHING,
     },
     Entity {
         name: "deals",
@@ -46,6 +66,7 @@ pub const ENTITIES: &[Entity] = &[
         read_scopes: &["crm.objects.deals.read"],
         write_scopes: &["crm.objects.deals.write"],
         has_pipelines: true,
+        create_requires: NOTHING,
     },
     Entity {
         name: "lineItems",
@@ -54,6 +75,7 @@ pub const ENTITIES: &[Entity] = &[
         read_scopes: &["crm.objects.line_items.read", "e-commerce"],
         write_scopes: &["crm.objects.line_items.write", "e-commerce"],
         has_pipelines: false,
+        create_requires: NOTHING,
     },
     Entity {
         name: "products",
@@ -62,6 +84,7 @@ pub const ENTITIES: &[Entity] = &[
         read_scopes: &["crm.objects.products.read", "e-commerce"],
         write_scopes: &["crm.objects.products.write", "e-commerce"],
         has_pipelines: false,
+        create_requires: NOTHING,
     },
     Entity {
         name: "tickets",
@@ -70,6 +93,7 @@ pub const ENTITIES: &[Entity] = &[
         read_scopes: &["crm.objects.tickets.read", "tickets"],
         write_scopes: &["crm.objects.tickets.write", "tickets"],
         has_pipelines: true,
+        create_requires: NOTHING,
     },
     Entity {
         name: "quotes",
@@ -78,6 +102,7 @@ pub const ENTITIES: &[Entity] = &[
         read_scopes: &["crm.objects.quotes.read", "e-commerce"],
         write_scopes: &["crm.objects.quotes.write", "e-commerce"],
         has_pipelines: false,
+        create_requires: NOTHING,
     },
     Entity {
         name: "calls",
@@ -86,6 +111,7 @@ pub const ENTITIES: &[Entity] = &[
         read_scopes: &["crm.objects.contacts.read"],
         write_scopes: &["crm.objects.contacts.write"],
         has_pipelines: false,
+        create_requires: NOTHING,
     },
     Entity {
         name: "emails",
@@ -94,6 +120,7 @@ pub const ENTITIES: &[Entity] = &[
         read_scopes: &["crm.objects.contacts.read", "sales-email-read"],
         write_scopes: &["crm.objects.contacts.write", "sales-email-read"],
         has_pipelines: false,
+        create_requires: NOTHING,
     },
     Entity {
         name: "meetings",
@@ -102,6 +129,7 @@ pub const ENTITIES: &[Entity] = &[
         read_scopes: &["crm.objects.contacts.read"],
         write_scopes: &["crm.objects.contacts.write"],
         has_pipelines: false,
+        create_requires: NOTHING,
     },
     Entity {
         name: "notes",
@@ -110,6 +138,7 @@ pub const ENTITIES: &[Entity] = &[
         read_scopes: &["crm.objects.contacts.read"],
         write_scopes: &["crm.objects.contacts.write"],
         has_pipelines: false,
+        create_requires: NOTHING,
     },
     Entity {
         name: "postalMails",
@@ -118,6 +147,7 @@ pub const ENTITIES: &[Entity] = &[
         read_scopes: &["crm.objects.contacts.read"],
         write_scopes: &["crm.objects.contacts.write"],
         has_pipelines: false,
+        create_requires: NOTHING,
     },
     Entity {
         name: "tasks",
@@ -126,8 +156,26 @@ pub const ENTITIES: &[Entity] = &[
         read_scopes: &["crm.objects.contacts.read"],
         write_scopes: &["crm.objects.contacts.write"],
         has_pipelines: false,
+        create_requires: NOTHING,
+    },
+    // HubSpot's leads guide: a new lead must have a name and be associated
+    // with an existing contact (type 578, lead to primary contact).
+    Entity {
+        name: "leads",
+        path_name: "leads",
+        type_id: "0-136",
+        read_scopes: &["crm.objects.leads.read"],
+        write_scopes: &["crm.objects.leads.write"],
+        has_pipelines: true,
+        create_requires: CreateRequires {
+            properties: &["hs_lead_name"],
+            association: Some(("contacts", LEAD_TO_PRIMARY_CONTACT)),
+        },
     },
 ];
+
+/// HubSpot's default association type from a lead to its primary contact.
+pub const LEAD_TO_PRIMARY_CONTACT: u32 = 578;
 
 /// The scopes the setup guide asks a Service Key to have.
 pub const RECOMMENDED_SCOPES: &[&str] = &[
@@ -144,6 +192,9 @@ pub const RECOMMENDED_SCOPES: &[&str] = &[
     "crm.objects.line_items.read",
     "crm.objects.line_items.write",
     "crm.schemas.read",
+    // Beyond the specification's guide, which predates Leads.
+    "crm.objects.leads.read",
+    "crm.objects.leads.write",
 ];
 
 /// Longest custom object type id accepted (`2-` and up to 18 digits).
@@ -262,7 +313,7 @@ mod tests {
     #[test]
     fn unknown_names_are_rejected_with_the_list_of_entities() {
         assert_eq!(ObjectType::parse("Contacts"), Err(UnknownObjectType));
-        assert_eq!(ObjectType::parse("leads"), Err(UnknownObjectType));
+        assert_eq!(ObjectType::parse("Leads"), Err(UnknownObjectType));
         let message = UnknownObjectType.to_string();
         for entity in ENTITIES {
             assert!(message.contains(entity.name), "{message}");
@@ -281,8 +332,8 @@ mod tests {
     }
 
     #[test]
-    fn deals_and_tickets_are_the_pipelined_entities() {
-        assert_eq!(pipelined_names(), ["deals", "tickets", "0-3", "0-5"]);
+    fn deals_tickets_and_leads_are_the_pipelined_entities() {
+        assert_eq!(pipelined_names(), ["deals", "tickets", "leads", "0-3", "0-5", "0-136"]);
     }
 
     #[test]
@@ -292,6 +343,6 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), names.len());
-        assert_eq!(ENTITIES.len(), 13);
+        assert_eq!(ENTITIES.len(), 14);
     }
 }

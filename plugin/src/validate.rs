@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::action::Action;
-use crate::entity::{ENTITIES, ObjectType, UnknownObjectType};
+use crate::entity::{ENTITIES, Entity, ObjectType, UnknownObjectType};
 use crate::error::Error;
 use crate::input_path::{Field, InputPath, PropertyPart};
 use crate::limits::{
@@ -24,7 +24,45 @@ pub fn create(request: &CreateRequest) -> Result<ObjectType<'_>, Error> {
     let object_type = object_type(&request.object_type, &Action::Create.object_type_path())?;
     check_properties(&request.properties, &root.field(Field::Properties), true)?;
     check_associations(&request.associations, &root.field(Field::Associations))?;
+    if let Some(entity) = object_type.entity() {
+        check_create_requires(entity, request, &root)?;
+    }
     Ok(object_type)
+}
+
+/// What HubSpot requires of every new record of `entity` (a lead's name and
+/// contact), refused here rather than by HubSpot.
+fn check_create_requires(entity: &Entity, request: &CreateRequest, root: &InputPath) -> Result<(), Error> {
+    let requires = &entity.create_requires;
+    for required in requires.properties {
+        let given = request
+            .properties
+            .iter()
+            .any(|(name, value)| name == required && !value.trim().is_empty());
+        if !given {
+            return Err(Error::invalid(
+                &root.field(Field::Properties),
+                format!(
+                    "HubSpot requires `{required}` on every new record of {}; add it",
+                    entity.name
+                ),
+            ));
+        }
+    }
+    if let Some((target, type_id)) = requires.association
+        && request.associations.is_empty()
+    {
+        return Err(Error::invalid(
+            &root.field(Field::Associations),
+            format!(
+                "HubSpot requires every new record of {} to be associated with an existing record of {target}; add \
+                 {{\"to\": {{\"id\": \"<{target} id>\"}}, \"types\": [{{\"associationCategory\": \"HUBSPOT_DEFINED\", \
+                 \"associationTypeId\": {type_id}}}]}}",
+                entity.name
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// What planning needs of a checked read: the object types, resolved.
@@ -608,7 +646,7 @@ mod tests {
     #[test]
     fn the_object_type_error_names_the_field_of_the_action() {
         let (path, message) = problem(ActionRequest::GetProperties(PropertiesRequest {
-            object_type: "leads".into(),
+            object_type: "widgets".into(),
             archived: false,
         }));
         assert_eq!(path, "objectType");
@@ -642,7 +680,7 @@ mod tests {
         });
         assert_eq!(wit_path(search), "search-request.limit");
         let pipelines = ActionRequest::GetPipelines(PipelinesRequest {
-            object_type: "leads".into(),
+            object_type: "widgets".into(),
         });
         assert_eq!(wit_path(pipelines), "object-type");
         let create = ActionRequest::Create(CreateRequest {
@@ -708,5 +746,58 @@ mod tests {
             ..UpdateRequest::default()
         }));
         assert_eq!(path, "properties");
+    }
+
+    #[test]
+    fn a_lead_needs_a_name_and_a_contact() {
+        use crate::request::{AssociationCategory, AssociationType};
+        let lead = |properties: &[(&str, &str)], associated: bool| CreateRequest {
+            object_type: "leads".into(),
+            properties: properties
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+            associations: if associated {
+                vec![AssociationInput {
+                    to_id: "101".into(),
+                    types: vec![AssociationType {
+                        category: AssociationCategory::HubspotDefined,
+                        type_id: 578,
+                    }],
+                }]
+            } else {
+                Vec::new()
+            },
+        };
+        let refused_at = |request: &CreateRequest| match create(request) {
+            Err(Error::InvalidInput(problem)) => Some((problem.path_in(Vocabulary::Json), problem.message)),
+            _ => None,
+        };
+        let unnamed = refused_at(&lead(&[("hs_lead_type", "NEW_BUSINESS")], true));
+        assert!(
+            unnamed
+                .as_ref()
+                .is_some_and(|(path, message)| path == "properties" && message.contains("hs_lead_name")),
+            "{unnamed:?}"
+        );
+        let blank = refused_at(&lead(&[("hs_lead_name", "  ")], true));
+        assert!(blank.is_some_and(|(path, _)| path == "properties"));
+        let alone = refused_at(&lead(&[("hs_lead_name", "Jade Chen")], false));
+        assert!(
+            alone
+                .as_ref()
+                .is_some_and(|(path, message)| path == "associations" && message.contains("578")),
+            "{alone:?}"
+        );
+        assert_eq!(
+            create(&lead(&[("hs_lead_name", "Jade Chen")], true)).map(|t| t.path_segment()),
+            Ok("leads")
+        );
+        // Other entities have no such requirement.
+        let contact = CreateRequest {
+            object_type: "contacts".into(),
+            ..lead(&[("email", "a@b.co")], false)
+        };
+        assert!(create(&contact).is_ok());
     }
 }

@@ -573,7 +573,7 @@ pub(crate) fn contacts_crm_test_connection_reports_typed_access() {
     assert_eq!(report.source, crm::ScopeSource::TokenInfo);
     assert_eq!(report.hub_id, Some(hubspot_mock::DEFAULT_PORTAL_ID));
     assert_eq!(report.granted_scopes.len(), 3);
-    assert_eq!(report.entities.len(), 13);
+    assert_eq!(report.entities.len(), 14);
     let access = |name: &str| {
         report
             .entities

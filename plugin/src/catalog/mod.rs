@@ -29,12 +29,13 @@ fn entry(action: Action) -> Entry {
         Action::Create => Entry {
             title: "Create a CRM record",
             description: "Creates a contact, company, deal, ticket, product, line item, quote, call, email, meeting, note, \
-                postal mail or task. Use get-properties first if unsure of property names or of the allowed values of \
+                postal mail, task or lead. Use get-properties first if unsure of property names or of the allowed values of \
                 dropdown properties (HubSpot rejects unknown properties and unknown options, and its error lists the \
                 valid ones). Deals need `dealname`, `pipeline` and `dealstage` (ids from get-pipelines). To link the \
                 new record to existing ones, add associations with HubSpot's default type ids: contact→company 1, \
                 company→contact 2, deal→contact 3, contact→deal 4, deal→company 5, company→deal 6, ticket→contact 16, \
-                contact→ticket 15, deal→line item 19. A contact whose email already exists is refused with a conflict \
+                contact→ticket 15, deal→line item 19, lead→primary contact 578. A lead needs `hs_lead_name` and an \
+                association to an existing contact (type 578); it is refused without either. A contact whose email already exists is refused with a conflict \
                 error naming the existing record's id: update that record instead. Creating is never retried after an \
                 uncertain failure, so a record is never created twice.",
             output: "The new record: {id, properties (the values set plus HubSpot's system properties), createdAt, \
@@ -214,7 +215,7 @@ mod tests {
     #[test]
     fn every_example_is_accepted_by_the_connector() {
         let examples: Vec<Value> = serde_json::from_str(EXAMPLES).unwrap();
-        assert_eq!(examples.len(), 28);
+        assert_eq!(examples.len(), 36);
         for example in examples {
             let action = Action::from_name(example["action"].as_str().unwrap()).unwrap();
             let request = input::parse(action, &example["input"].to_string());
