@@ -25,7 +25,7 @@ use hubspot_connector::response::interpret;
 use hubspot_connector::retry::RetryPolicy;
 use hubspot_connector::tool::invoke;
 use hubspot_connector::transport::{Delivery, Outgoing, SendError, Transport};
-use hubspot_connector_fuzz::{Answer, PATH_PREFIXES, is_json_text, parse_script};
+use hubspot_connector_fuzz::{Answer, PATH_PREFIXES, is_json_text, parse_script, v3};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Debug)]
@@ -100,6 +100,8 @@ fuzz_target!(|data: &[u8]| {
     let connection = Connection {
         access_token: script.token.clone(),
         api_base: script.base.clone(),
+        // The oracle below checks v3 paths.
+        api_version: Some("v3".to_owned()),
     };
     let mut transport = ScriptedTransport {
         answers: script.answers.iter().cloned().collect(),
@@ -187,7 +189,7 @@ fuzz_target!(|data: &[u8]| {
     );
     let built = input::parse(action, &script.input)
         .ok()
-        .and_then(|request| request.to_http().ok().flatten())
+        .and_then(|request| request.to_http(v3()).ok().flatten())
         .unwrap_or_else(|| panic!("sent a request for input that does not build one"));
     for request in sent {
         assert_eq!(request.method, built.method);

@@ -9,7 +9,7 @@
 #![no_main]
 
 use hubspot_connector::input;
-use hubspot_connector_fuzz::{action_from_byte, check_rejection, check_request};
+use hubspot_connector_fuzz::{action_from_byte, check_rejection, check_request, v3};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     assert_eq!(request.action(), action, "parse changed the action");
-    match request.to_http() {
+    match request.to_http(v3()) {
         Ok(Some(http)) => {
             if let Err(reason) = check_request(&request, &http) {
                 panic!("{}: {reason}\nrequest: {request:?}\nbuilt: {http:?}", action.name());
