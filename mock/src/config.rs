@@ -21,6 +21,24 @@ pub struct MockConfig {
     pub tokens: Vec<TokenGrant>,
     /// The portal id reported by token-info and embedded in validation errors.
     pub portal_id: u64,
+    /// Serve HTTPS with this certificate instead of plain HTTP.
+    pub tls: Option<MockTls>,
+}
+
+/// A certificate for serving HTTPS: the chain (leaf first) and its private
+/// key, both PEM. Clients must trust the chain's issuer.
+#[derive(Clone)]
+pub struct MockTls {
+    /// The certificate chain, PEM, leaf first.
+    pub cert_chain_pem: String,
+    /// The leaf's private key, PEM (PKCS#8, PKCS#1 or SEC1).
+    pub key_pem: String,
+}
+
+impl std::fmt::Debug for MockTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockTls").finish_non_exhaustive()
+    }
 }
 
 impl Default for MockConfig {
@@ -32,6 +50,7 @@ impl Default for MockConfig {
                 scopes: all_scopes(),
             }],
             portal_id: DEFAULT_PORTAL_ID,
+            tls: None,
         }
     }
 }

@@ -69,7 +69,7 @@ mod timestamps;
 mod validation;
 
 pub use auth::{TokenGrant, all_scopes};
-pub use config::{DEFAULT_PORTAL_ID, DEFAULT_TOKEN, MockConfig};
+pub use config::{DEFAULT_PORTAL_ID, DEFAULT_TOKEN, MockConfig, MockTls};
 pub use faults::{Fault, FaultRule, RateLimitPolicy, RateLimitStyle, UNEXPECTED_JSON};
 pub use recording::RecordedRequest;
 pub use seed_error::MockError;
