@@ -145,6 +145,8 @@ fn sandbox_for(args: &InvokeArgs) -> Sandbox {
         between_bytes_timeout: cap(defaults.between_bytes_timeout),
         wall_clock: args.deadline.unwrap_or(defaults.wall_clock),
         extra_ca: args.extra_ca.clone(),
+        // One process runs one call: one instance slot is all it needs.
+        instance_slots: Some(1),
         ..defaults
     }
 }
@@ -394,7 +396,13 @@ mod tests {
     #[test]
     fn request_timeout_lowers_the_ceilings_and_deadline_sets_the_wall_clock() {
         let defaults = Sandbox::default();
-        assert_eq!(sandbox_of(&[]), defaults);
+        assert_eq!(
+            sandbox_of(&[]),
+            Sandbox {
+                instance_slots: Some(1),
+                ..defaults.clone()
+            }
+        );
         let lowered = sandbox_of(&["--request-timeout", "0.5", "--deadline", "8"]);
         assert_eq!(lowered.connect_timeout, Duration::from_millis(500));
         assert_eq!(lowered.first_byte_timeout, Duration::from_millis(500));
