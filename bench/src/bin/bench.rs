@@ -380,6 +380,42 @@ fn run(plan: Plan) -> Outcome<String> {
         );
     }
 
+    // 1b. HubSpot's official Python SDK, when an interpreter with it is named.
+    progress("official SDKs");
+    report.line("## HubSpot's official SDKs on the same mock");
+    report.line("");
+    match python_sdk(&server, plan)? {
+        Some(python) => {
+            let component = read_ratio.map(|(_, component, _)| component).unwrap_or_default();
+            report.line(&format!(
+                "`hubspot-api-client` (PyPI) reading the same contact (`crm.contacts.basic_api.get_by_id`, the same properties), {} calls after {} warm-up calls, in the interpreter named by `{PYTHON_VARIABLE}`:",
+                python.count, plan.warmup
+            ));
+            report.line("");
+            report.line("| client | median | p99 | component / SDK (median) |");
+            report.line("|---|---|---|---|");
+            report.line(&format!(
+                "| Python SDK | {} | {} | {:.2}× |",
+                micros(python.median),
+                micros(python.p99),
+                ratio(component, python.median)
+            ));
+            report.line("");
+            report.target(
+                "faster per call than the official Python SDK",
+                "component median < SDK median",
+                format!("{} vs {}", micros(component), micros(python.median)),
+                component < python.median,
+            );
+        }
+        None => {
+            report.line(&format!(
+                "Not measured in this run: set `{PYTHON_VARIABLE}` to a Python with `hubspot-api-client` installed (`python -m venv v && v/bin/pip install hubspot-api-client`)."
+            ));
+            report.line("");
+        }
+    }
+
     // 2. Lifecycle.
     progress("lifecycle: cache, instantiation");
     let cache_dir = std::env::temp_dir().join(format!("hubspot-bench-cache-{}", std::process::id()));
@@ -645,7 +681,9 @@ fn run(plan: Plan) -> Outcome<String> {
         );
     }
     report.text.push_str(&rows);
-    report.line("| faster per call than HubSpot's official SDKs | | not measured by this benchmark | — |");
+    report.line(
+        "| faster per call than the official Node SDK (`@hubspot/api-client`) | | not measured by this benchmark | — |",
+    );
     Ok(report.text)
 }
 
@@ -716,6 +754,37 @@ fn test_pki() -> Outcome<(String, MockTls)> {
             key_pem: leaf_key.serialize_pem(),
         },
     ))
+}
+
+/// Names a Python interpreter with HubSpot's SDK installed.
+const PYTHON_VARIABLE: &str = "HUBSPOT_BENCH_PYTHON";
+
+/// The Python SDK's `read` timings, or `None` without an interpreter.
+fn python_sdk(server: &MockServer, plan: Plan) -> Outcome<Option<Summary>> {
+    let Some(python) = std::env::var_os(PYTHON_VARIABLE).filter(|value| !value.is_empty()) else {
+        return Ok(None);
+    };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("sdk").join("python_read.py");
+    let output = Command::new(&python)
+        .arg(&script)
+        .args([
+            server.base_url(),
+            token(0),
+            plan.per_action.to_string(),
+            plan.warmup.to_string(),
+        ])
+        .output()
+        .map_err(|error| format!("{}: {error}", Path::new(&python).display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the Python SDK run failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let nanos: Vec<u64> = serde_json::from_slice(&output.stdout)
+        .map_err(|error| format!("the Python SDK run printed no timings: {error}"))?;
+    let samples: Vec<Duration> = nanos.into_iter().map(Duration::from_nanos).collect();
+    Ok(Summary::of(&samples))
 }
 
 /// The component's build steps, each the profile overrides it adds.
