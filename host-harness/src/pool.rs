@@ -36,6 +36,11 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(50);
 /// opens more, and the surplus closes once they are done.
 const MAX_IDLE_PER_ORIGIN: usize = 256;
 
+/// Longest wait for an idle HTTP/1.1 connection to take a request. A healthy
+/// one is ready at once; one whose task no longer runs (its runtime is
+/// stopped but not dropped) is given up for a new connection after this.
+const READY_WAIT: Duration = Duration::from_secs(1);
+
 /// Timeouts when the guest and the host both set none, as `default_send_request`.
 const UNSET_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -248,7 +253,7 @@ impl Pool {
                 // A connection given back as its last answer ended becomes
                 // ready once its task has seen the end; that is immediate
                 // unless the connection broke, and then it is dropped.
-                if let Ok(Ok(())) = tokio::time::timeout(wait, sender.ready()).await {
+                if let Ok(Ok(())) = tokio::time::timeout(wait.min(READY_WAIT), sender.ready()).await {
                     return Some(Sender::H1(sender));
                 }
             }
