@@ -101,17 +101,20 @@ const MAX_TABLE_ELEMENTS: usize = 100_000;
 
 impl ResourceLimiter for MemoryLimit {
     fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
-        if maximum.is_some_and(|maximum| desired > maximum) {
-            // wasmtime refuses this growth itself; counting it would be wrong.
-            return Ok(false);
-        }
         let total = self.total_bytes.saturating_sub(current).saturating_add(desired);
+        // Checked first: with the pooling allocator a memory's maximum is the
+        // slot, the size of the cap, and growth past the cap is still the
+        // sandbox's limit at work.
         if total > self.max_bytes {
             self.exceeded = true;
             return Err(wasmtime::format_err!(
                 "the component asked for {total} bytes of memory in all; the limit is {}",
                 self.max_bytes
             ));
+        }
+        if maximum.is_some_and(|maximum| desired > maximum) {
+            // wasmtime refuses this growth itself; counting it would be wrong.
+            return Ok(false);
         }
         self.total_bytes = total;
         Ok(true)

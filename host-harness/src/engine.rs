@@ -8,10 +8,12 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use wasmtime::component::{Component, Linker};
-use wasmtime::{Config, Engine, Store, UpdateDeadline};
+use wasmtime::{Engine, Store, UpdateDeadline};
 
+use crate::cache::{CompileCache, Loaded};
 use crate::call_state::CallState;
 use crate::outbound::{Counters, Origin, Outbound};
+use crate::pool::Pool;
 use crate::sandbox::{Credential, Sandbox};
 
 #[expect(missing_docs, reason = "bindgen-generated code; the WIT files document it")]
@@ -47,6 +49,12 @@ pub struct Connector {
     engine: Engine,
     pre: ConnectorPre<CallState>,
     sandbox: Sandbox,
+    /// The keep-alive client every call's requests go through.
+    pool: Arc<Pool>,
+    /// With the pooling allocator: one permit per instance slot, so calls
+    /// beyond the slots wait instead of failing to instantiate.
+    slots: Option<Arc<tokio::sync::Semaphore>>,
+    loaded: Loaded,
     _ticker: EpochTicker,
 }
 
@@ -139,24 +147,53 @@ impl Connector {
     /// Compiles `component` (a component binary) and prepares it for calls
     /// under `sandbox`.
     pub fn new(component: &[u8], sandbox: Sandbox) -> Result<Self, CallError> {
+        Self::load(component, sandbox, None)
+    }
+
+    /// Like [`Connector::new`], but loads the compiled component from `cache`
+    /// when it holds it, and stores it there otherwise.
+    pub fn with_cache(component: &[u8], sandbox: Sandbox, cache: &CompileCache) -> Result<Self, CallError> {
+        Self::load(component, sandbox, Some(cache))
+    }
+
+    fn load(component: &[u8], sandbox: Sandbox, cache: Option<&CompileCache>) -> Result<Self, CallError> {
         let load = |error: wasmtime::Error| CallError::Load(format!("{error:#}"));
-        let mut config = Config::new();
-        config.wasm_component_model(true);
-        config.epoch_interruption(true);
-        let engine = Engine::new(&config).map_err(load)?;
-        let component = Component::new(&engine, component).map_err(load)?;
+        let pool = Pool::new(sandbox.extra_ca.as_deref()).map_err(|error| CallError::Load(error.to_string()))?;
+        let engine = Engine::new(&crate::allocation::config(&sandbox)).map_err(load)?;
+        let (component, loaded) = match cache {
+            Some(cache) => cache.load(&engine, component).map_err(load)?,
+            None => (Component::new(&engine, component).map_err(load)?, Loaded::Compiled),
+        };
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(load)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).map_err(load)?;
         let pre = ConnectorPre::new(linker.instantiate_pre(&component).map_err(load)?).map_err(load)?;
         let ticker = EpochTicker::start(engine.clone())
             .map_err(|error| CallError::Load(format!("the epoch thread could not start: {error}")))?;
+        let slots = sandbox
+            .instance_slots
+            .filter(|slots| *slots > 0)
+            .map(|slots| Arc::new(tokio::sync::Semaphore::new(slots as usize)));
         Ok(Self {
             engine,
             pre,
             sandbox,
+            pool: Arc::new(pool),
+            slots,
+            loaded,
             _ticker: ticker,
         })
+    }
+
+    /// How the compiled component was obtained: compiled, or from the cache.
+    pub fn loaded(&self) -> &Loaded {
+        &self.loaded
+    }
+
+    /// Connections the shared client has opened so far, over all calls: with
+    /// keep-alive, far fewer than the requests sent.
+    pub fn connections_opened(&self) -> u64 {
+        self.pool.opened()
     }
 
     /// The component this crate embeds, under `sandbox`.
@@ -248,13 +285,31 @@ impl Connector {
         ) -> BoxFuture<'a, wasmtime::Result<Result<T, WitError>>>,
     {
         let started = Instant::now();
+        let wall_clock = self.sandbox.wall_clock;
+        // Declared before the store, so dropped after it: the slot is free
+        // only once the instance in it is gone.
+        let _slot = match &self.slots {
+            Some(slots) => Some(
+                tokio::time::timeout(wall_clock, Arc::clone(slots).acquire_owned())
+                    .await
+                    .map_err(|_| CallError::WallClock(wall_clock))?
+                    .map_err(|_| CallError::Load("the instance slots are closed".to_owned()))?,
+            ),
+            None => None,
+        };
         let secret = connection
             .map(|c| c.access_token.clone())
             .filter(|token| !token.is_empty());
         let allowed =
             connection.and_then(|c| Origin::parse(c.api_base.as_deref().unwrap_or(&self.sandbox.default_api_base)));
         let counters = Arc::new(Counters::default());
-        let outbound = Outbound::new(&self.sandbox, allowed, host_token.as_deref(), Arc::clone(&counters));
+        let outbound = Outbound::new(
+            &self.sandbox,
+            allowed,
+            host_token.as_deref(),
+            Arc::clone(&counters),
+            Arc::clone(&self.pool),
+        );
         let stderr = CallState::stderr_pipe();
         let mut store = Store::new(&self.engine, CallState::new(&self.sandbox, outbound, stderr.clone()));
         store.limiter(|state| &mut state.limits);
@@ -276,8 +331,7 @@ impl Connector {
             }
         });
 
-        let wall_clock = self.sandbox.wall_clock;
-        let outcome = tokio::time::timeout(wall_clock, async {
+        let outcome = tokio::time::timeout(wall_clock.saturating_sub(started.elapsed()), async {
             let instance = self.pre.instantiate_async(&mut store).await?;
             call(&instance, &mut store).await
         })

@@ -15,9 +15,9 @@ use http_body_util::BodyExt;
 use wasmtime_wasi_http::p2::bindings::http::types::ErrorCode;
 use wasmtime_wasi_http::{
     DEFAULT_FORBIDDEN_HEADERS, Error as HttpError, ForbiddenHeaderFilter, RequestOptions, WasiBody, WasiHttpHooks,
-    default_send_request,
 };
 
+use crate::pool::Pool;
 use crate::sandbox::{Credential, Sandbox};
 
 /// A scheme and `host:port`, the unit the allow-list works in.
@@ -83,6 +83,8 @@ pub(crate) struct Outbound {
     options: RequestOptions,
     max_response_bytes: u64,
     counters: Arc<Counters>,
+    /// The connector's shared keep-alive client.
+    pool: Arc<Pool>,
 }
 
 impl Outbound {
@@ -93,6 +95,7 @@ impl Outbound {
         allowed: Option<Origin>,
         token: Option<&str>,
         counters: Arc<Counters>,
+        pool: Arc<Pool>,
     ) -> Self {
         let authorization = token
             .and_then(|token| HeaderValue::from_str(&format!("Bearer {token}")).ok())
@@ -111,6 +114,7 @@ impl Outbound {
             },
             max_response_bytes: sandbox.max_response_bytes,
             counters,
+            pool,
         }
     }
 
@@ -180,8 +184,9 @@ impl WasiHttpHooks for Outbound {
         }
         let options = self.clamp(options);
         let limit = self.max_response_bytes;
+        let pool = Arc::clone(&self.pool);
         Box::new(async move {
-            let (response, io) = default_send_request(request, Some(options)).await?;
+            let response = pool.send(request, options).await?;
             let response = response.map(|body| {
                 CappedBody {
                     inner: body.boxed_unsync(),
@@ -189,6 +194,8 @@ impl WasiHttpHooks for Outbound {
                 }
                 .boxed_unsync()
             });
+            // The pool drives its connections on tasks of their own.
+            let io = async { Ok(()) };
             Ok((response, Box::new(io) as Box<dyn Future<Output = _> + Send>))
         })
     }

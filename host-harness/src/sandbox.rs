@@ -1,11 +1,16 @@
 //! What each call may do: the per-call limits, the credential mode and the
 //! origin admitted by default, as the host chooses them.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// HubSpot's API base, as `wit/types.wit` documents the default of
 /// `connection.api-base`: the origin a call without an API base may reach.
 pub const DEFAULT_API_BASE: &str = "https://api.hubapi.com";
+
+/// Instance slots a [`Sandbox`] reserves by default: enough for a thousand
+/// tenants calling at once.
+pub const DEFAULT_INSTANCE_SLOTS: u32 = 1024;
 
 /// Who puts the access token on requests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,6 +48,15 @@ pub struct Sandbox {
     /// base: the component's own default, [`DEFAULT_API_BASE`] for this
     /// connector (a component built with another default needs that one).
     pub default_api_base: String,
+    /// A PEM file of CA certificates to trust for HTTPS besides the built-in
+    /// webpki roots (a test server's or a company proxy's); the built-in
+    /// roots stay trusted either way.
+    pub extra_ca: Option<PathBuf>,
+    /// Calls that may run at once, each in an instance slot of wasmtime's
+    /// pooling allocator (reserved up front, reused with copy-on-write memory
+    /// images); further calls wait for a slot. `None` allocates every
+    /// instance on demand instead.
+    pub instance_slots: Option<u32>,
 }
 
 impl Default for Sandbox {
@@ -57,6 +71,8 @@ impl Default for Sandbox {
             max_response_bytes: 48 * 1024 * 1024,
             credential: Credential::Guest,
             default_api_base: DEFAULT_API_BASE.to_owned(),
+            extra_ca: None,
+            instance_slots: Some(DEFAULT_INSTANCE_SLOTS),
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct MockConfig {
     pub portal_id: u64,
     /// The account's validation rules, which writes through API version 2026-09 obey.
     pub validation_rules: Vec<ValidationRule>,
+    /// Serve HTTPS with this certificate instead of plain HTTP.
+    pub tls: Option<MockTls>,
 }
 
 /// One of an account's validation rules: HubSpot enforces them on writes through
@@ -46,6 +48,22 @@ impl ValidationRule {
     }
 }
 
+/// A certificate for serving HTTPS: the chain (leaf first) and its private
+/// key, both PEM. Clients must trust the chain's issuer.
+#[derive(Clone)]
+pub struct MockTls {
+    /// The certificate chain, PEM, leaf first.
+    pub cert_chain_pem: String,
+    /// The leaf's private key, PEM (PKCS#8, PKCS#1 or SEC1).
+    pub key_pem: String,
+}
+
+impl std::fmt::Debug for MockTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockTls").finish_non_exhaustive()
+    }
+}
+
 impl Default for MockConfig {
     fn default() -> Self {
         Self {
@@ -53,6 +71,7 @@ impl Default for MockConfig {
             tokens: vec![TokenGrant::private_app(DEFAULT_TOKEN, all_scopes())],
             portal_id: DEFAULT_PORTAL_ID,
             validation_rules: Vec::new(),
+            tls: None,
         }
     }
 }

@@ -70,7 +70,7 @@ mod timestamps;
 mod validation;
 
 pub use auth::{TokenGrant, TokenKind, all_scopes};
-pub use config::{DEFAULT_PORTAL_ID, DEFAULT_TOKEN, MockConfig, ValidationRule};
+pub use config::{DEFAULT_PORTAL_ID, DEFAULT_TOKEN, MockConfig, MockTls, ValidationRule};
 pub use faults::{Fault, FaultRule, RateLimitPolicy, RateLimitStyle, UNEXPECTED_JSON};
 pub use recording::RecordedRequest;
 pub use routes::API_VERSIONS;

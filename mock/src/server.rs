@@ -11,6 +11,7 @@
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -54,6 +55,8 @@ struct State {
     log: Mutex<Vec<RecordedRequest>>,
     counters: Mutex<RateCounters>,
     faults: Mutex<FaultRules>,
+    /// TCP connections accepted, to show clients reuse them.
+    connections: AtomicU64,
 }
 
 /// Lock a mutex, recovering the data if a panic elsewhere poisoned it.
@@ -66,6 +69,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 #[derive(Debug)]
 pub struct MockServer {
     addr: SocketAddr,
+    https: bool,
     state: Arc<State>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -106,13 +110,16 @@ impl MockServer {
             log: Mutex::new(Vec::new()),
             counters: Mutex::new(RateCounters::default()),
             faults: Mutex::new(FaultRules::default()),
+            connections: AtomicU64::new(0),
         });
+        let tls = config.tls.as_ref().map(tls_acceptor).transpose()?;
         let (stop, stopped) = oneshot::channel();
         let served = Arc::clone(&state);
         let thread = std::thread::Builder::new()
             .name(format!("hubspot-mock-{}", addr.port()))
-            .spawn(move || runtime.block_on(accept_loop(listener, served, stopped)))?;
+            .spawn(move || runtime.block_on(accept_loop(listener, served, tls, stopped)))?;
         Ok(MockServer {
+            https: config.tls.is_some(),
             addr,
             state,
             stop: Some(stop),
@@ -125,14 +132,22 @@ impl MockServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT` (a wildcard listen address is given as loopback).
+    /// `http://127.0.0.1:PORT`, or `https://…` when serving TLS (a wildcard listen
+    /// address is given as loopback).
     pub fn base_url(&self) -> String {
         let ip = match self.addr.ip() {
             IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
             IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
             ip => ip,
         };
-        format!("http://{}", SocketAddr::new(ip, self.addr.port()))
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    /// TCP connections accepted so far (each may carry many requests with
+    /// keep-alive).
+    pub fn connections_accepted(&self) -> u64 {
+        self.state.connections.load(Ordering::Relaxed)
     }
 
     /// Every request received so far, in order, rejected ones included (bytes that do
@@ -263,24 +278,36 @@ fn parse_id(raw: &str) -> Result<u64, MockError> {
 
 /// Accept connections until told to stop; dropping the runtime afterwards closes the
 /// connections still open.
-async fn accept_loop(listener: tokio::net::TcpListener, state: Arc<State>, mut stopped: oneshot::Receiver<()>) {
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    state: Arc<State>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    mut stopped: oneshot::Receiver<()>,
+) {
     loop {
         tokio::select! {
             _ = &mut stopped => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    state.connections.fetch_add(1, Ordering::Relaxed);
+                    let _ = stream.set_nodelay(true);
                     let state = Arc::clone(&state);
+                    let tls = tls.clone();
                     tokio::spawn(async move {
                         let service = service_fn(move |request| {
                             let state = Arc::clone(&state);
                             async move { respond(&state, request).await }
                         });
-                        // A connection that fails (reset, malformed HTTP, a dropping fault)
-                        // just ends.
-                        let _ = http1::Builder::new()
-                            .keep_alive(true)
-                            .serve_connection(TokioIo::new(stream), service)
-                            .await;
+                        // A connection that fails (reset, malformed HTTP, a failed TLS
+                        // handshake, a dropping fault) just ends.
+                        let builder = http1::Builder::new().keep_alive(true).clone();
+                        let _ = match tls {
+                            None => builder.serve_connection(TokioIo::new(stream), service).await,
+                            Some(tls) => match tls.accept(stream).await {
+                                Ok(stream) => builder.serve_connection(TokioIo::new(stream), service).await,
+                                Err(_) => Ok(()),
+                            },
+                        };
                     });
                 }
                 // Out of file descriptors or similar: back off instead of spinning.
@@ -288,6 +315,29 @@ async fn accept_loop(listener: tokio::net::TcpListener, state: Arc<State>, mut s
             },
         }
     }
+}
+
+/// The TLS side of a mock serving HTTPS (HTTP/1.1 only, as ALPN says).
+fn tls_acceptor(tls: &crate::config::MockTls) -> io::Result<tokio_rustls::TlsAcceptor> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let invalid = |what: &str, error: &dyn std::fmt::Display| {
+        io::Error::new(io::ErrorKind::InvalidInput, format!("{what}: {error}"))
+    };
+    let chain = CertificateDer::pem_slice_iter(tls.cert_chain_pem.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| invalid("the mock's certificate chain", &error))?;
+    let key =
+        PrivateKeyDer::from_pem_slice(tls.key_pem.as_bytes()).map_err(|error| invalid("the mock's key", &error))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| invalid("TLS versions", &error))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|error| invalid("the mock's certificate", &error))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 /// Read the body, keeping at most `MAX_BODY_BYTES`; `Err` carries what was read of a body

@@ -24,11 +24,8 @@ const TOKEN: &str = "pat-na1-cli-7e3b9c41-secret";
 
 /// The binary, with no token, API base or standard input from the caller.
 fn harness() -> Command {
-    let mut command = Command::new(hubspot_end_to_end::artifacts::harness_binary());
-    command
-        .env_remove(TOKEN_VARIABLE)
-        .env_remove("HUBSPOT_API_BASE")
-        .stdin(Stdio::null());
+    let mut command = hubspot_end_to_end::artifacts::harness_command();
+    command.stdin(Stdio::null());
     command
 }
 
@@ -779,7 +776,7 @@ fn cli_mock_command_takes_a_fault_file_and_the_control_endpoint() -> Result<(), 
     let not_a_list = dir.join("not-a-list.json");
     std::fs::write(&not_a_list, r#"{"fault": "all of them"}"#).map_err(|e| e.to_string())?;
 
-    let refused = Command::new(hubspot_end_to_end::artifacts::harness_binary())
+    let refused = hubspot_end_to_end::artifacts::harness_command()
         .args(["mock", "--listen", "127.0.0.1:0", "--faults"])
         .arg(&not_a_list)
         .output()
@@ -787,7 +784,7 @@ fn cli_mock_command_takes_a_fault_file_and_the_control_endpoint() -> Result<(), 
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("fault rules"));
 
-    let mut mock = Command::new(hubspot_end_to_end::artifacts::harness_binary())
+    let mut mock = hubspot_end_to_end::artifacts::harness_command()
         .args(["mock", "--listen", "127.0.0.1:0", "--faults"])
         .arg(&rules)
         .stdout(Stdio::piped())

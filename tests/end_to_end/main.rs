@@ -4,6 +4,8 @@
 mod catalog;
 mod cli;
 mod common;
+mod compile_cache;
+mod connections;
 mod contract;
 mod crm_typed;
 mod discovery;

@@ -41,6 +41,22 @@ pub fn harness_binary() -> &'static Path {
     })
 }
 
+/// A command running [`harness_binary`], untouched by the user's setup: no
+/// token, API base or API version from the environment, and a compile cache
+/// of its own in the target directory instead of the user's.
+pub fn harness_command() -> Command {
+    let mut command = Command::new(harness_binary());
+    command
+        .env_remove(crate::TOKEN_VARIABLE)
+        .env_remove("HUBSPOT_API_BASE")
+        .env_remove("HUBSPOT_API_VERSION")
+        .env(
+            "HUBSPOT_HARNESS_CACHE_DIR",
+            Layout::of_this_process().target_dir.join("harness-compile-cache"),
+        );
+    command
+}
+
 /// The hostile component (`tests/hostile-component`), built on first use.
 ///
 /// # Panics

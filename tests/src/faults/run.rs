@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::*;
 use crate::TOKEN_VARIABLE;
-use crate::artifacts::harness_binary;
+use crate::artifacts::harness_command;
 
 /// What one harness run produced.
 #[derive(Debug)]
@@ -27,7 +27,7 @@ struct Run {
 /// Runs the harness for `case` against `base`, killing it if it outlives the case's bound.
 fn run_harness(case: &Case, base: &str) -> Result<Run, String> {
     let started = Instant::now();
-    let mut child = Command::new(harness_binary())
+    let mut child = harness_command()
         .args(["invoke", case.action, "-", "--api-base", base, "--debug"])
         .arg("--request-timeout")
         .arg(case.request_timeout.as_secs_f64().to_string())

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use hubspot_harness::wit::Connection;
-use hubspot_harness::{CallError, Connector, Credential, DEFAULT_API_BASE, Invocation, Sandbox};
+use hubspot_harness::{CallError, CompileCache, Connector, Credential, DEFAULT_API_BASE, Invocation, Sandbox};
 use serde_json::json;
 
 use crate::report::{self, EXIT_FAILED, EXIT_HOST, EXIT_OK, EXIT_USAGE};
@@ -41,6 +41,9 @@ enum Command {
         /// Load this component instead of the embedded one.
         #[arg(long, value_name = "PATH")]
         component: Option<PathBuf>,
+        /// Compile the component even if the compile cache holds it, and do not store it.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Serve the mock HubSpot API until interrupted.
     Mock {
@@ -95,9 +98,19 @@ struct InvokeArgs {
     /// Load this component instead of the embedded one.
     #[arg(long, value_name = "PATH")]
     component: Option<PathBuf>,
-    /// Also print {"debug": {...}} (requests sent, time taken) to stderr.
+    /// Also print {"debug": {...}} (requests sent, connections opened, whether the
+    /// component came from the compile cache, time taken) to stderr.
     #[arg(long)]
     debug: bool,
+    /// Compile the component even if the compile cache holds it, and do not store it.
+    /// The cache is in $HUBSPOT_HARNESS_CACHE_DIR, else $XDG_CACHE_HOME/hubspot-harness,
+    /// else ~/.cache/hubspot-harness.
+    #[arg(long)]
+    no_cache: bool,
+    /// Also trust the CA certificates in this PEM file for HTTPS (the built-in roots
+    /// stay trusted).
+    #[arg(long, value_name = "FILE")]
+    extra_ca: Option<PathBuf>,
     /// Lower the ceiling on each request's connect, first-byte and between-bytes
     /// timeouts (default 10 s, 30 s, 30 s). Seconds, fractions allowed, or a duration
     /// such as 500ms.
@@ -135,6 +148,9 @@ fn sandbox_for(args: &InvokeArgs) -> Sandbox {
         first_byte_timeout: cap(defaults.first_byte_timeout),
         between_bytes_timeout: cap(defaults.between_bytes_timeout),
         wall_clock: args.deadline.unwrap_or(defaults.wall_clock),
+        extra_ca: args.extra_ca.clone(),
+        // One process runs one call: one instance slot is all it needs.
+        instance_slots: Some(1),
         ..defaults
     }
 }
@@ -163,7 +179,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
 async fn dispatch(command: Command) -> i32 {
     match command {
         Command::Invoke(args) => invoke(args).await,
-        Command::Describe { component } => match load(component.as_ref(), Sandbox::default()) {
+        Command::Describe { component, no_cache } => match load(component.as_ref(), Sandbox::default(), !no_cache) {
             Ok(connector) => match connector.describe().await {
                 Ok(catalog) => print_json_text(&catalog),
                 Err(error) => fail(EXIT_HOST, &report::call_error_json(&error)),
@@ -229,7 +245,7 @@ async fn invoke(args: InvokeArgs) -> i32 {
             }
         }
     };
-    let connector = match load(args.component.as_ref(), sandbox_for(&args)) {
+    let connector = match load(args.component.as_ref(), sandbox_for(&args), !args.no_cache) {
         Ok(connector) => connector,
         Err(code) => return code,
     };
@@ -250,6 +266,8 @@ async fn invoke(args: InvokeArgs) -> i32 {
                 let debug = json!({"debug": {
                     "requestsSent": call.requests_sent,
                     "requestsDenied": call.requests_denied,
+                    "connectionsOpened": connector.connections_opened(),
+                    "component": connector.loaded().name(),
                     "elapsedMs": call.elapsed.as_millis(),
                 }});
                 let _ = writeln!(std::io::stderr(), "{debug}");
@@ -263,13 +281,22 @@ async fn invoke(args: InvokeArgs) -> i32 {
     }
 }
 
-fn load(component: Option<&PathBuf>, sandbox: Sandbox) -> Result<Connector, i32> {
-    let loaded = match component {
-        None => Connector::embedded(sandbox),
+/// The connector, its compiled component from the user's compile cache
+/// when `cached` (a cache that cannot be used only means compiling).
+fn load(component: Option<&PathBuf>, sandbox: Sandbox, cached: bool) -> Result<Connector, i32> {
+    let bytes = match component {
+        None => std::borrow::Cow::Borrowed(hubspot_harness::COMPONENT),
         Some(path) => match std::fs::read(path) {
-            Ok(bytes) => Connector::new(&bytes, sandbox),
-            Err(error) => Err(CallError::Load(format!("{}: {error}", path.display()))),
+            Ok(bytes) => std::borrow::Cow::Owned(bytes),
+            Err(error) => {
+                let error = CallError::Load(format!("{}: {error}", path.display()));
+                return Err(fail(EXIT_HOST, &report::call_error_json(&error)));
+            }
         },
+    };
+    let loaded = match CompileCache::user().filter(|_| cached) {
+        Some(cache) => Connector::with_cache(&bytes, sandbox, &cache),
+        None => Connector::new(&bytes, sandbox),
     };
     loaded.map_err(|error| fail(EXIT_HOST, &report::call_error_json(&error)))
 }
@@ -372,7 +399,13 @@ mod tests {
     #[test]
     fn request_timeout_lowers_the_ceilings_and_deadline_sets_the_wall_clock() {
         let defaults = Sandbox::default();
-        assert_eq!(sandbox_of(&[]), defaults);
+        assert_eq!(
+            sandbox_of(&[]),
+            Sandbox {
+                instance_slots: Some(1),
+                ..defaults.clone()
+            }
+        );
         let lowered = sandbox_of(&["--request-timeout", "0.5", "--deadline", "8"]);
         assert_eq!(lowered.connect_timeout, Duration::from_millis(500));
         assert_eq!(lowered.first_byte_timeout, Duration::from_millis(500));

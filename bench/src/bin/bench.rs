@@ -1,0 +1,873 @@
+//! `cargo run -p hubspot-bench --bin bench -- [--quick] [--write]`: measures
+//! the connector through the sandbox and natively, on loopback against the
+//! mock, and prints the tables of `BENCHMARKS.md` (`--write` replaces that
+//! file). Progress goes to stderr.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use hubspot_bench::native::NativeTransport;
+use hubspot_bench::stats::{Summary, micros, millis};
+use hubspot_harness::wit::Connection;
+use hubspot_harness::{COMPONENT, CompileCache, Connector, Invocation, Loaded, Sandbox};
+use hubspot_mock::{MockConfig, MockServer, MockTls, TokenGrant};
+
+const USAGE: &str = "usage: bench [--quick] [--write]
+  --quick  fewer samples; finishes in well under a minute (CI runs it as a smoke test)
+  --write  write the report to BENCHMARKS.md at the workspace root (default: stdout only)";
+
+/// The actions timed one by one, with inputs the mock answers successfully.
+const ACTIONS: &[(&str, &str)] = &[
+    (
+        "read",
+        r#"{"entity": "contacts", "entityId": "1", "properties": ["email", "firstname"]}"#,
+    ),
+    (
+        "update",
+        r#"{"entity": "contacts", "entityId": "1", "properties": {"firstname": "Ann"}}"#,
+    ),
+    (
+        "create",
+        r#"{"entity": "companies", "properties": {"name": "Bench Inc", "domain": "bench.example"}}"#,
+    ),
+    (
+        "search",
+        r#"{"entity": "contacts", "searchObj": {"filterGroups": [{"filters": [{"propertyName": "email", "operator": "EQ", "value": "ann@example.com"}]}], "limit": 10}}"#,
+    ),
+];
+
+/// The read every other measurement uses.
+const READ: &str = r#"{"entity": "contacts", "entityId": "1", "properties": ["email", "firstname"]}"#;
+
+/// Input that fails validation: the call instantiates and parses, sends nothing.
+const INVALID: &str = r#"{"entity": "contacts"}"#;
+
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    quick: bool,
+    per_action: usize,
+    warmup: usize,
+    lifecycle: usize,
+    calls_per_tenant: usize,
+    tenants: &'static [usize],
+}
+
+impl Plan {
+    fn new(quick: bool) -> Self {
+        if quick {
+            Self {
+                quick,
+                per_action: 200,
+                warmup: 20,
+                lifecycle: 200,
+                calls_per_tenant: 1,
+                tenants: &[1, 16, 256, 1024],
+            }
+        } else {
+            Self {
+                quick,
+                per_action: 2000,
+                warmup: 200,
+                lifecycle: 2000,
+                calls_per_tenant: 8,
+                tenants: &[1, 16, 256, 1024],
+            }
+        }
+    }
+}
+
+type Outcome<T> = Result<T, String>;
+
+fn main() -> ExitCode {
+    let mut quick = false;
+    let mut write = false;
+    for argument in std::env::args().skip(1) {
+        match argument.as_str() {
+            "--quick" => quick = true,
+            "--write" => write = true,
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other => {
+                eprintln!("unknown argument {other}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match run(Plan::new(quick)) {
+        Ok(report) => {
+            print!("{report}");
+            if write {
+                let path = workspace().join("BENCHMARKS.md");
+                if let Err(error) = std::fs::write(&path, &report) {
+                    eprintln!("{}: {error}", path.display());
+                    return ExitCode::FAILURE;
+                }
+                eprintln!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("the benchmark failed: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn progress(step: &str) {
+    eprintln!("bench: {step}");
+}
+
+fn runtime() -> Outcome<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("no runtime: {error}"))
+}
+
+/// A mock with the seeded contact, accepting `tenants` tokens.
+fn mock(tenants: usize, tls: Option<MockTls>) -> Outcome<MockServer> {
+    let tokens = (0..tenants.max(1))
+        .map(|n| TokenGrant::private_app(token(n), hubspot_mock::all_scopes()))
+        .collect();
+    let server = MockServer::start(MockConfig {
+        tokens,
+        tls,
+        ..MockConfig::default()
+    })
+    .map_err(|error| format!("the mock did not start: {error}"))?;
+    server
+        .seed_record("contacts", "1", &[("email", "ann@example.com"), ("firstname", "Ann")])
+        .map_err(|error| error.to_string())?;
+    Ok(server)
+}
+
+fn token(tenant: usize) -> String {
+    format!("pat-na1-bench-{tenant:04}")
+}
+
+fn connection(server: &MockServer, tenant: usize) -> Connection {
+    Connection {
+        access_token: token(tenant),
+        api_base: Some(server.base_url()),
+        api_version: None,
+    }
+}
+
+fn invocation(connection: &Connection, action: &str, input: &str) -> Invocation {
+    Invocation {
+        connection: connection.clone(),
+        action: action.to_owned(),
+        input: input.to_owned(),
+    }
+}
+
+/// One call through the component; `Err` unless it succeeded (or, with
+/// `expect_invalid`, failed validation).
+async fn component_call(connector: &Connector, invocation: &Invocation, expect_invalid: bool) -> Outcome<Duration> {
+    let started = Instant::now();
+    let call = connector
+        .invoke(invocation)
+        .await
+        .map_err(|error| format!("{}: {error}", invocation.action))?;
+    let elapsed = started.elapsed();
+    match (&call.result, expect_invalid) {
+        (Ok(_), false) | (Err(hubspot_harness::wit::Error::InvalidInput(_)), true) => Ok(elapsed),
+        (result, _) => Err(format!("{} answered {result:?}", invocation.action)),
+    }
+}
+
+fn native_call(
+    transport: &mut NativeTransport,
+    connection: &Connection,
+    action: &str,
+    input: &str,
+) -> Outcome<Duration> {
+    let connection = hubspot_connector::connection::Connection {
+        access_token: connection.access_token.clone(),
+        api_base: connection.api_base.clone(),
+        api_version: connection.api_version.clone(),
+    };
+    let started = Instant::now();
+    let result = hubspot_connector::tool::invoke(transport, &connection, action, input);
+    let elapsed = started.elapsed();
+    result
+        .map(|_| elapsed)
+        .map_err(|error| format!("native {action}: {error:?}"))
+}
+
+fn times_component(
+    runtime: &tokio::runtime::Runtime,
+    connector: &Connector,
+    invocation: &Invocation,
+    plan: Plan,
+    count: usize,
+    expect_invalid: bool,
+) -> Outcome<(Summary, Duration)> {
+    runtime.block_on(async {
+        for _ in 0..plan.warmup {
+            component_call(connector, invocation, expect_invalid).await?;
+        }
+        let mut samples = Vec::with_capacity(count);
+        let started = Instant::now();
+        for _ in 0..count {
+            samples.push(component_call(connector, invocation, expect_invalid).await?);
+        }
+        let total = started.elapsed();
+        Ok((Summary::of(&samples).ok_or("no samples")?, total))
+    })
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64().max(f64::MIN_POSITIVE)
+}
+
+fn per_second(count: usize, total: Duration) -> String {
+    format!("{:.0}/s", count as f64 / total.as_secs_f64().max(f64::MIN_POSITIVE))
+}
+
+/// Resident memory of this process, in bytes (`None` off Linux).
+fn resident_bytes(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with(field))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split_once(':'))
+                .map(|(_, name)| name.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        .unwrap_or_else(|| "rustc (unknown)".to_owned());
+    let profile = if cfg!(debug_assertions) {
+        "dev profile (dependencies at opt-level 1, as `cargo test` builds them)"
+    } else {
+        "release profile"
+    };
+    // Other work on the machine shows in every number; say how busy it was.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|load| load.split_whitespace().next().map(str::to_owned))
+        .map_or_else(String::new, |load| {
+            format!("; load average {load} when the run started")
+        });
+    format!(
+        "{cpu}, {cores} cores available, {} {}; {rustc}; {profile}{load}",
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+struct Report {
+    text: String,
+    targets: Vec<(String, String, String, bool)>,
+}
+
+impl Report {
+    fn line(&mut self, line: &str) {
+        self.text.push_str(line);
+        self.text.push('\n');
+    }
+
+    fn target(&mut self, what: &str, goal: &str, measured: String, met: bool) {
+        self.targets.push((what.to_owned(), goal.to_owned(), measured, met));
+    }
+}
+
+fn run(plan: Plan) -> Outcome<String> {
+    let runtime = runtime()?;
+    let mut report = Report {
+        text: String::new(),
+        targets: Vec::new(),
+    };
+    let mode = if plan.quick { "quick" } else { "full" };
+    report.line("# Benchmarks");
+    report.line("");
+    report.line(&format!(
+        "Written by `cargo run -p hubspot-bench --bin bench -- --write` ({mode} mode{}); every number and ratio below comes from that one run, on loopback against the mock (`hubspot-mock`, one thread).",
+        if plan.quick { ", `--quick`" } else { "" }
+    ));
+    report.line("");
+    report.line(&format!("Machine: {}.", machine()));
+    report.line("");
+
+    progress("compiling the component");
+    let compile_started = Instant::now();
+    let connector = std::sync::Arc::new(Connector::embedded(Sandbox::default()).map_err(|error| error.to_string())?);
+    let compile = compile_started.elapsed();
+
+    // 1. Per action: component against native.
+    let server = mock(1, None)?;
+    let tenant = connection(&server, 0);
+    let mut native = NativeTransport::new().map_err(|error| error.to_string())?;
+    report.line("## Per call: through the component against the same logic compiled natively");
+    report.line("");
+    report.line(&format!(
+        "{} sequential calls per action after {} warm-up calls. *Native* is `hubspot_connector::tool::invoke` — the component's own pure logic — compiled into the host, sending through one hyper HTTP/1.1 keep-alive connection; *component* is `Connector::invoke`: a fresh sandboxed instance per call, the requests through the host's shared keep-alive client.",
+        plan.per_action, plan.warmup
+    ));
+    report.line("");
+    report.line("| action | native median | native p99 | component median | component p99 | component / native (median) | component throughput |");
+    report.line("|---|---|---|---|---|---|---|");
+    let mut read_ratio = None;
+    for (action, input) in ACTIONS {
+        progress(&format!("per call: {action}"));
+        for _ in 0..plan.warmup {
+            native_call(&mut native, &tenant, action, input)?;
+        }
+        let mut samples = Vec::with_capacity(plan.per_action);
+        for _ in 0..plan.per_action {
+            samples.push(native_call(&mut native, &tenant, action, input)?);
+        }
+        let native_summary = Summary::of(&samples).ok_or("no samples")?;
+        let (component, total) = times_component(
+            &runtime,
+            &connector,
+            &invocation(&tenant, action, input),
+            plan,
+            plan.per_action,
+            false,
+        )?;
+        let factor = ratio(component.median, native_summary.median);
+        if *action == "read" {
+            read_ratio = Some((factor, component.median, native_summary.median));
+        }
+        report.line(&format!(
+            "| `{action}` | {} | {} | {} | {} | {factor:.2}× | {} |",
+            micros(native_summary.median),
+            micros(native_summary.p99),
+            micros(component.median),
+            micros(component.p99),
+            per_second(plan.per_action, total),
+        ));
+    }
+    report.line("");
+    report.line(&format!(
+        "Connections: the native client opened {}, the component's host {} (for {} requests each, warm-up included).",
+        native.opened,
+        connector.connections_opened(),
+        ACTIONS.len() * (plan.per_action + plan.warmup)
+    ));
+    report.line("");
+    if let Some((factor, component, native)) = read_ratio {
+        report.target(
+            "warm `read` through the component vs native",
+            "≤ 1.2×",
+            format!("{factor:.2}× ({} vs {})", micros(component), micros(native)),
+            factor <= 1.2,
+        );
+    }
+
+    // 1b. HubSpot's official Python SDK, when an interpreter with it is named.
+    progress("official SDKs");
+    report.line("## HubSpot's official SDKs on the same mock");
+    report.line("");
+    match python_sdk(&server, plan)? {
+        Some(python) => {
+            let component = read_ratio.map(|(_, component, _)| component).unwrap_or_default();
+            report.line(&format!(
+                "`hubspot-api-client` (PyPI) reading the same contact (`crm.contacts.basic_api.get_by_id`, the same properties), {} calls after {} warm-up calls, in the interpreter named by `{PYTHON_VARIABLE}`:",
+                python.count, plan.warmup
+            ));
+            report.line("");
+            report.line("| client | median | p99 | component / SDK (median) |");
+            report.line("|---|---|---|---|");
+            report.line(&format!(
+                "| Python SDK | {} | {} | {:.2}× |",
+                micros(python.median),
+                micros(python.p99),
+                ratio(component, python.median)
+            ));
+            report.line("");
+            report.target(
+                "faster per call than the official Python SDK",
+                "component median < SDK median",
+                format!("{} vs {}", micros(component), micros(python.median)),
+                component < python.median,
+            );
+        }
+        None => {
+            report.line(&format!(
+                "Not measured in this run: set `{PYTHON_VARIABLE}` to a Python with `hubspot-api-client` installed (`python -m venv v && v/bin/pip install hubspot-api-client`)."
+            ));
+            report.line("");
+        }
+    }
+
+    // 2. Lifecycle.
+    progress("lifecycle: cache, instantiation");
+    let cache_dir = std::env::temp_dir().join(format!("hubspot-bench-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache_dir);
+    let cache = CompileCache::new(&cache_dir);
+    let first = Connector::with_cache(COMPONENT, Sandbox::default(), &cache).map_err(|error| error.to_string())?;
+    if *first.loaded() != Loaded::CompiledAndCached {
+        return Err(format!("the cache was not filled: {:?}", first.loaded()));
+    }
+    drop(first);
+    let load_started = Instant::now();
+    let cached = Connector::with_cache(COMPONENT, Sandbox::default(), &cache).map_err(|error| error.to_string())?;
+    let from_cache = load_started.elapsed();
+    if *cached.loaded() != Loaded::FromCache {
+        return Err(format!("the cache was not used: {:?}", cached.loaded()));
+    }
+    drop(cached);
+    let _ = std::fs::remove_dir_all(&cache_dir);
+
+    let on_demand = Connector::embedded(Sandbox {
+        instance_slots: None,
+        ..Sandbox::default()
+    })
+    .map_err(|error| error.to_string())?;
+    let invalid = invocation(&tenant, "read", INVALID);
+    let (pooled_instantiate, _) = times_component(&runtime, &connector, &invalid, plan, plan.lifecycle, true)?;
+    let (on_demand_instantiate, _) = times_component(&runtime, &on_demand, &invalid, plan, plan.lifecycle, true)?;
+    let (pooled_read, _) = times_component(
+        &runtime,
+        &connector,
+        &invocation(&tenant, "read", READ),
+        plan,
+        plan.lifecycle,
+        false,
+    )?;
+    let (on_demand_read, _) = times_component(
+        &runtime,
+        &on_demand,
+        &invocation(&tenant, "read", READ),
+        plan,
+        plan.lifecycle,
+        false,
+    )?;
+    drop(on_demand);
+    let process = cli_process(&server)?;
+
+    report.line("## The component's lifecycle");
+    report.line("");
+    report.line("| step | time |");
+    report.line("|---|---|");
+    report.line(&format!(
+        "| compile (Cranelift) and pre-instantiate, once per process without the cache | {} |",
+        millis(compile)
+    ));
+    report.line(&format!(
+        "| load the compiled component from the compile cache instead | {} |",
+        millis(from_cache)
+    ));
+    report.line(&format!(
+        "| a call that fails validation (instantiate + parse, no HTTP), pooling allocator: median / p99 | {} / {} |",
+        micros(pooled_instantiate.median),
+        micros(pooled_instantiate.p99)
+    ));
+    report.line(&format!(
+        "| the same, on-demand allocator: median / p99 | {} / {} |",
+        micros(on_demand_instantiate.median),
+        micros(on_demand_instantiate.p99)
+    ));
+    report.line(&format!(
+        "| `read`, pooling allocator / on-demand allocator (medians) | {} / {} |",
+        micros(pooled_read.median),
+        micros(on_demand_read.median)
+    ));
+    match process {
+        Some((cold, warm)) => report.line(&format!(
+            "| `hubspot-harness invoke read …` as a whole process against a running mock: cache empty / cache warm (median of 5) | {} / {} |",
+            millis(cold),
+            millis(warm)
+        )),
+        None => report.line("| `hubspot-harness invoke read …` as a whole process | not measured: build the binary first (`cargo build`) |"),
+    }
+    report.line("");
+    report.target(
+        "instantiation per call",
+        "≤ 25 µs",
+        format!(
+            "{} for instantiate + a rejected input, pooled (an upper bound: it includes the call)",
+            micros(pooled_instantiate.median)
+        ),
+        pooled_instantiate.median <= Duration::from_micros(25),
+    );
+    if let Some((_, warm)) = process {
+        report.target(
+            "`hubspot-harness invoke read` process, warm cache",
+            "≤ 30 ms",
+            millis(warm),
+            warm <= Duration::from_millis(30),
+        );
+    }
+
+    // 3. Tenants at once.
+    report.line("## Tenants calling at once");
+    report.line("");
+    report.line(&format!(
+        "Each tenant has its own token and makes {} `read` call(s); all start together on a 2-worker tokio runtime. Memory is the growth of the process's resident set during the run, divided by the tenants.",
+        plan.calls_per_tenant
+    ));
+    report.line("");
+    report.line("| tenants | calls | throughput | median | p99 | resident growth per tenant |");
+    report.line("|---|---|---|---|---|---|");
+    let many = mock(*plan.tenants.iter().max().unwrap_or(&1), None)?;
+    let mut throughputs = Vec::new();
+    let mut per_tenant_memory = None;
+    for &tenants in plan.tenants {
+        progress(&format!("{tenants} tenants at once"));
+        let before = resident_bytes("VmRSS:");
+        let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let invocations: Vec<Invocation> = (0..tenants)
+            .map(|n| invocation(&connection(&many, n), "read", READ))
+            .collect();
+        let started = Instant::now();
+        let samples: Vec<Duration> = runtime.block_on(async {
+            let sampler = {
+                let peak = std::sync::Arc::clone(&peak);
+                tokio::spawn(async move {
+                    loop {
+                        if let Some(now) = resident_bytes("VmRSS:") {
+                            peak.fetch_max(now, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        tokio::time::sleep(Duration::from_millis(2)).await;
+                    }
+                })
+            };
+            let calls = invocations.into_iter().map(|invocation| {
+                let connector = std::sync::Arc::clone(&connector);
+                async move {
+                    let mut times = Vec::new();
+                    for _ in 0..plan.calls_per_tenant {
+                        times.push(component_call(&connector, &invocation, false).await?);
+                    }
+                    Ok::<_, String>(times)
+                }
+            });
+            let results = join_all(calls).await;
+            sampler.abort();
+            results.into_iter().collect::<Outcome<Vec<_>>>().map(|all| all.concat())
+        })?;
+        let total = started.elapsed();
+        let summary = Summary::of(&samples).ok_or("no samples")?;
+        let growth = before.map(|before| peak.load(std::sync::atomic::Ordering::Relaxed).saturating_sub(before));
+        let per_tenant = growth.map(|growth| growth / tenants as u64);
+        if tenants == 1024 {
+            per_tenant_memory = per_tenant;
+        }
+        throughputs.push(samples.len() as f64 / total.as_secs_f64());
+        report.line(&format!(
+            "| {tenants} | {} | {} | {} | {} | {} |",
+            samples.len(),
+            per_second(samples.len(), total),
+            micros(summary.median),
+            micros(summary.p99),
+            per_tenant.map_or_else(|| "n/a".to_owned(), |bytes| format!("{:.0} KiB", bytes as f64 / 1024.0)),
+        ));
+    }
+    report.line("");
+    report.line(&format!(
+        "Connections opened by the host in all: {} (the mock accepted {} for this table).",
+        connector.connections_opened(),
+        many.connections_accepted()
+    ));
+    report.line("");
+    if let Some(bytes) = per_tenant_memory {
+        report.target(
+            "memory per instance (1,024 at once)",
+            "≤ 1 MiB",
+            format!("{:.0} KiB", bytes as f64 / 1024.0),
+            bytes <= 1024 * 1024,
+        );
+    }
+    let grows = throughputs.windows(2).take(1).all(|pair| pair[1] >= pair[0] * 0.95);
+    report.target(
+        "throughput grows with tenants until the cores are busy",
+        "1 → 16 tenants: more calls per second",
+        throughputs
+            .iter()
+            .map(|t| format!("{t:.0}/s"))
+            .collect::<Vec<_>>()
+            .join(" → "),
+        grows,
+    );
+
+    // 4. HTTPS.
+    progress("HTTPS");
+    let https = https(&runtime, plan)?;
+    report.line("## HTTPS");
+    report.line("");
+    report.line("The same `read` against the mock served over TLS with a certificate this run made (rcgen), its CA trusted through `Sandbox::extra_ca` (`--extra-ca`).");
+    report.line("");
+    report.line("| | median | p99 | connections opened |");
+    report.line("|---|---|---|---|");
+    report.line(&format!(
+        "| `read` over HTTPS, {} calls | {} | {} | {} |",
+        https.0.count,
+        micros(https.0.median),
+        micros(https.0.p99),
+        https.1
+    ));
+    report.line(&format!(
+        "| `read` over HTTPS, a new connector per call (a new connection and TLS handshake each, {} calls) | {} | {} | {} |",
+        https.2.count,
+        micros(https.2.median),
+        micros(https.2.p99),
+        https.2.count
+    ));
+    report.line("");
+
+    // 5. Size.
+    let size = COMPONENT.len();
+    report.line("## Size");
+    report.line("");
+    report.line(&format!(
+        "The component this host embeds: {size} bytes ({:.0} KiB).",
+        size as f64 / 1024.0
+    ));
+    report.line("");
+    if plan.quick {
+        report.line("The build steps below are measured in full mode only (they rebuild the component).");
+        report.line("");
+    } else {
+        progress("size: building the component with each step");
+        report.line("Each step rebuilds the component (`--profile component`, wasm32-wasip2) with the workspace's settings overridden as shown:");
+        report.line("");
+        report.line("| step | bytes | change |");
+        report.line("|---|---|---|");
+        let mut previous: Option<u64> = None;
+        for (step, overrides) in SIZE_STEPS {
+            let bytes = component_size(overrides)?;
+            let change = previous.map_or_else(String::new, |before| {
+                format!("{:+.1} %", (bytes as f64 - before as f64) / before as f64 * 100.0)
+            });
+            report.line(&format!("| {step} | {bytes} | {change} |"));
+            previous = Some(bytes);
+        }
+        report.line("");
+    }
+    report.target(
+        "component size",
+        "≤ 400 KiB",
+        format!("{:.0} KiB", size as f64 / 1024.0),
+        size <= 400 * 1024,
+    );
+
+    report.line("## Targets");
+    report.line("");
+    report.line("| target | goal | measured | met |");
+    report.line("|---|---|---|---|");
+    let mut rows = String::new();
+    for (what, goal, measured, met) in &report.targets {
+        let _ = writeln!(
+            rows,
+            "| {what} | {goal} | {measured} | {} |",
+            if *met { "yes" } else { "no" }
+        );
+    }
+    report.text.push_str(&rows);
+    report.line(
+        "| faster per call than the official Node SDK (`@hubspot/api-client`) | | not measured by this benchmark | — |",
+    );
+    Ok(report.text)
+}
+
+/// Runs the futures together on the current task set.
+async fn join_all<F: Future + Send + 'static>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut outputs = Vec::with_capacity(handles.len());
+    for handle in handles {
+        if let Ok(output) = handle.await {
+            outputs.push(output);
+        }
+    }
+    outputs
+}
+
+/// `read` over TLS: with the shared connector, then with a new connector
+/// (so a new connection) per call.
+fn https(runtime: &tokio::runtime::Runtime, plan: Plan) -> Outcome<(Summary, u64, Summary)> {
+    let (ca_pem, tls) = test_pki()?;
+    let ca_file = std::env::temp_dir().join(format!("hubspot-bench-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca_file, ca_pem).map_err(|error| error.to_string())?;
+    let server = mock(1, Some(tls))?;
+    let tenant = connection(&server, 0);
+    let sandbox = Sandbox {
+        extra_ca: Some(ca_file.clone()),
+        ..Sandbox::default()
+    };
+    let connector = Connector::embedded(sandbox.clone()).map_err(|error| error.to_string())?;
+    let read = invocation(&tenant, "read", READ);
+    let (shared, _) = times_component(runtime, &connector, &read, plan, plan.per_action / 2, false)?;
+    let opened = connector.connections_opened();
+    // A connector per call would recompile; a cache makes it cheap, and each
+    // still opens its own connection.
+    let cache_dir = std::env::temp_dir().join(format!("hubspot-bench-tls-cache-{}", std::process::id()));
+    let cache = CompileCache::new(&cache_dir);
+    let fresh_calls = if plan.quick { 10 } else { 50 };
+    let mut samples = Vec::new();
+    for _ in 0..fresh_calls {
+        let fresh = Connector::with_cache(COMPONENT, sandbox.clone(), &cache).map_err(|error| error.to_string())?;
+        samples.push(runtime.block_on(component_call(&fresh, &read, false))?);
+    }
+    let _ = std::fs::remove_dir_all(cache_dir);
+    let _ = std::fs::remove_file(ca_file);
+    Ok((shared, opened, Summary::of(&samples).ok_or("no samples")?))
+}
+
+/// A CA and a certificate for 127.0.0.1 it issued.
+fn test_pki() -> Outcome<(String, MockTls)> {
+    let error = |error: rcgen::Error| error.to_string();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(error)?;
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "hubspot-bench CA");
+    let ca_key = rcgen::KeyPair::generate().map_err(error)?;
+    let ca = ca_params.self_signed(&ca_key).map_err(error)?;
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let leaf_params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).map_err(error)?;
+    let leaf_key = rcgen::KeyPair::generate().map_err(error)?;
+    let leaf = leaf_params.signed_by(&leaf_key, &issuer).map_err(error)?;
+    Ok((
+        ca.pem(),
+        MockTls {
+            cert_chain_pem: leaf.pem(),
+            key_pem: leaf_key.serialize_pem(),
+        },
+    ))
+}
+
+/// Names a Python interpreter with HubSpot's SDK installed.
+const PYTHON_VARIABLE: &str = "HUBSPOT_BENCH_PYTHON";
+
+/// The Python SDK's `read` timings, or `None` without an interpreter.
+fn python_sdk(server: &MockServer, plan: Plan) -> Outcome<Option<Summary>> {
+    let Some(python) = std::env::var_os(PYTHON_VARIABLE).filter(|value| !value.is_empty()) else {
+        return Ok(None);
+    };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("sdk").join("python_read.py");
+    let output = Command::new(&python)
+        .arg(&script)
+        .args([
+            server.base_url(),
+            token(0),
+            plan.per_action.to_string(),
+            plan.warmup.to_string(),
+        ])
+        .output()
+        .map_err(|error| format!("{}: {error}", Path::new(&python).display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the Python SDK run failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let nanos: Vec<u64> = serde_json::from_slice(&output.stdout)
+        .map_err(|error| format!("the Python SDK run printed no timings: {error}"))?;
+    let samples: Vec<Duration> = nanos.into_iter().map(Duration::from_nanos).collect();
+    Ok(Summary::of(&samples))
+}
+
+/// The component's build steps, each the profile overrides it adds.
+const SIZE_STEPS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "release, `opt-level = \"s\"`, LTO, one codegen unit, stripped, `panic = \"abort\"` (before)",
+        &[("CARGO_PROFILE_COMPONENT_OPT_LEVEL", "s")],
+    ),
+    ("`opt-level = \"z\"` (the workspace's profile now)", &[]),
+];
+
+/// Builds the component with `overrides` into a directory of its own and
+/// returns its size.
+fn component_size(overrides: &[(&str, &str)]) -> Outcome<u64> {
+    let target_dir = workspace().join("target").join("component-size");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(workspace())
+        .args([
+            "build",
+            "--quiet",
+            "--package",
+            "hubspot-connector",
+            "--target",
+            "wasm32-wasip2",
+            "--profile",
+            "component",
+        ])
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    for (name, value) in overrides {
+        command.env(name, value);
+    }
+    let output = command.output().map_err(|error| format!("cargo: {error}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "building the component failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let wasm = target_dir
+        .join("wasm32-wasip2")
+        .join("component")
+        .join("hubspot_connector.wasm");
+    std::fs::metadata(&wasm)
+        .map(|metadata| metadata.len())
+        .map_err(|error| format!("{}: {error}", wasm.display()))
+}
+
+/// `hubspot-harness invoke read` as a whole process, cache empty then warm;
+/// `None` when the binary has not been built next to this one.
+fn cli_process(server: &MockServer) -> Outcome<Option<(Duration, Duration)>> {
+    let Some(binary) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hubspot-harness")))
+        .filter(|path| path.exists())
+    else {
+        return Ok(None);
+    };
+    progress("the CLI as a process");
+    let cache_dir = std::env::temp_dir().join(format!("hubspot-bench-cli-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache_dir);
+    let run = || -> Outcome<Duration> {
+        let started = Instant::now();
+        let output = Command::new(&binary)
+            .args(["invoke", "read", READ, "--api-base", &server.base_url()])
+            .env("HUBSPOT_ACCESS_TOKEN", token(0))
+            .env(hubspot_harness::CACHE_DIR_VARIABLE, &cache_dir)
+            .output()
+            .map_err(|error| format!("{}: {error}", binary.display()))?;
+        let elapsed = started.elapsed();
+        if !output.status.success() {
+            return Err(format!("the CLI failed: {}", String::from_utf8_lossy(&output.stderr)));
+        }
+        Ok(elapsed)
+    };
+    let cold = run()?;
+    let mut warm = Vec::new();
+    for _ in 0..5 {
+        warm.push(run()?);
+    }
+    let _ = std::fs::remove_dir_all(&cache_dir);
+    Ok(Some((cold, Summary::of(&warm).ok_or("no samples")?.median)))
+}
