@@ -7,5 +7,8 @@ mod common;
 mod contract;
 mod crm_typed;
 mod discovery;
+mod node;
+mod process;
 mod record_actions;
 mod sandbox;
+mod wasmtime_cli;
