@@ -7,7 +7,8 @@ use std::net::{Ipv4Addr, TcpStream};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use hubspot_end_to_end::artifacts::{connector_component, service_component};
+use hubspot_end_to_end::TOKEN_VARIABLE;
+use hubspot_end_to_end::artifacts::{connector_component, harness_binary, service_component};
 use hubspot_end_to_end::tools::wasmtime;
 use serde_json::{Value, json};
 
@@ -308,6 +309,19 @@ fn service_under_wasmtime_serve_answers_like_tool_invoke() {
     assert_eq!(answer.status, 400, "{:?}", answer.body);
     assert_eq!(answer.body["error"]["kind"], "invalid-input");
     assert_eq!(answer.body["error"]["path"], "searchObj.limit");
+    // The service reports errors exactly as hubspot-harness prints them.
+    let printed = Command::new(harness_binary())
+        .args([
+            "invoke",
+            "search",
+            r#"{"entity": "contacts", "searchObj": {"limit": 500}}"#,
+        ])
+        .args(["--api-base", env.connection.api_base.as_deref().unwrap_or_default()])
+        .env(TOKEN_VARIABLE, token)
+        .output()
+        .unwrap_or_else(|error| panic!("hubspot-harness could not run: {error}"));
+    let printed: Value = serde_json::from_slice(&printed.stderr).expect("hubspot-harness prints the error as JSON");
+    assert_eq!(answer.body, printed);
 
     let answer = served.request("POST", "/v1/actions/explode", Some(token), "{}");
     assert_eq!(answer.status, 404, "{:?}", answer.body);
