@@ -1,6 +1,10 @@
 //! The connector component in Node.js: transpiled by jco
 //! (`tests/node/connector.mjs`) and called from JavaScript against the mock,
 //! a host and a language nobody here wrote.
+#![expect(
+    clippy::panic,
+    reason = "helpers outside #[test] functions: a panic there is a failed test, as clippy.toml allows in tests"
+)]
 
 use std::io::{BufReader, Write};
 use std::process::{ChildStdout, Command};

@@ -1,6 +1,10 @@
 //! The components in the upstream wasmtime CLI, a host nobody here wrote:
 //! the connector under `wasmtime run --invoke`, and the `wasi:http` service
 //! component under `wasmtime serve`, both against the mock.
+#![expect(
+    clippy::panic,
+    reason = "helpers outside #[test] functions: a panic there is a failed test, as clippy.toml allows in tests"
+)]
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpStream};
