@@ -47,5 +47,10 @@ pub mod tool;
 pub mod transport;
 pub mod validate;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "component"))]
 mod component;
+// Outside `component` because every component built on this crate sends
+// through it: the connector and the `wasi:http` service.
+#[cfg(target_arch = "wasm32")]
+#[path = "component/wasi_transport.rs"]
+pub mod wasi_transport;

@@ -1,5 +1,6 @@
 //! End-to-end tests: the real component in wasmtime, real HTTP to the mock
-//! HubSpot. Each module covers one capability; `common` holds the fixtures.
+//! HubSpot; also the components in hosts nobody here wrote (`wasmtime_cli`,
+//! `node`). Each module covers one capability; `common` holds the fixtures.
 
 mod catalog;
 mod cli;
@@ -9,5 +10,8 @@ mod connections;
 mod contract;
 mod crm_typed;
 mod discovery;
+mod node;
+mod process;
 mod record_actions;
 mod sandbox;
+mod wasmtime_cli;

@@ -1,5 +1,6 @@
 //! The built programs the suites run besides the embedded connector: the
-//! `hubspot-harness` binary and the hostile component, each built once per process.
+//! `hubspot-harness` binary, the hostile component and the service
+//! component, each built once per process, and the embedded connector as a file.
 //!
 //! Both come from a nested `cargo build` into the target directory the suite
 //! itself was built in, so the harness binary shares every compiled
@@ -64,30 +65,76 @@ pub fn harness_command() -> Command {
 /// When cargo cannot build it; the message carries cargo's.
 pub fn hostile_component() -> &'static Path {
     static COMPONENT: OnceLock<PathBuf> = OnceLock::new();
+    COMPONENT.get_or_init(|| build_component("hostile-component", "the hostile component"))
+}
+
+/// The connector as a `wasi:http` service component (`service/`), built on first use.
+///
+/// # Panics
+///
+/// When cargo cannot build it; the message carries cargo's.
+pub fn service_component() -> &'static Path {
+    static COMPONENT: OnceLock<PathBuf> = OnceLock::new();
+    COMPONENT.get_or_init(|| build_component("hubspot-service", "the service component"))
+}
+
+/// The connector component the harness embeds ([`hubspot_harness::COMPONENT`]),
+/// written to a file once per process, for hosts that load it from disk.
+///
+/// # Panics
+///
+/// When the file cannot be written.
+pub fn connector_component() -> &'static Path {
+    static COMPONENT: OnceLock<PathBuf> = OnceLock::new();
     COMPONENT.get_or_init(|| {
-        let target_dir = Layout::of_this_process().target_dir.join(COMPONENT_TARGET_DIR);
-        let mut command = cargo();
-        command
-            .args(["build", "--package", "hostile-component", "--target", WASM_TARGET])
-            .args(["--profile", COMPONENT_PROFILE])
-            .arg("--target-dir")
-            .arg(&target_dir);
-        // The host's flags are not the guest's (as in host-harness/build.rs).
-        for variable in [
-            "RUSTFLAGS",
-            "CARGO_ENCODED_RUSTFLAGS",
-            "CARGO_BUILD_TARGET",
-            "CARGO_BUILD_RUSTFLAGS",
-            "RUSTC_WORKSPACE_WRAPPER",
-        ] {
-            command.env_remove(variable);
+        let directory = target_dir().join(COMPONENT_TARGET_DIR).join("embedded");
+        let path = directory.join("hubspot_connector.wasm");
+        // Written aside and renamed, so that another test process never reads half a file.
+        let partial = directory.join(format!("hubspot_connector.wasm.{}", std::process::id()));
+        if let Err(error) = std::fs::create_dir_all(&directory)
+            .and_then(|()| std::fs::write(&partial, hubspot_harness::COMPONENT))
+            .and_then(|()| std::fs::rename(&partial, &path))
+        {
+            fail(&format!(
+                "could not write the connector component to {}: {error}",
+                path.display()
+            ));
         }
-        run(command, "the hostile component");
-        target_dir
-            .join(WASM_TARGET)
-            .join(COMPONENT_PROFILE)
-            .join("hostile_component.wasm")
+        path
     })
+}
+
+/// The target directory this process was built in.
+pub fn target_dir() -> PathBuf {
+    Layout::of_this_process().target_dir
+}
+
+/// Builds the workspace package `package` for the component target, without
+/// features it does not ask for (a separate cargo run, so the connector's
+/// exports are not unified into the service), and returns its `.wasm`.
+fn build_component(package: &str, what: &str) -> PathBuf {
+    let target_dir = target_dir().join(COMPONENT_TARGET_DIR);
+    let mut command = cargo();
+    command
+        .args(["build", "--package", package, "--target", WASM_TARGET])
+        .args(["--profile", COMPONENT_PROFILE])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    // The host's flags are not the guest's (as in host-harness/build.rs).
+    for variable in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_BUILD_TARGET",
+        "CARGO_BUILD_RUSTFLAGS",
+        "RUSTC_WORKSPACE_WRAPPER",
+    ] {
+        command.env_remove(variable);
+    }
+    run(command, what);
+    target_dir
+        .join(WASM_TARGET)
+        .join(COMPONENT_PROFILE)
+        .join(format!("{}.wasm", package.replace('-', "_")))
 }
 
 /// Where this process was built: `<target>/<profile>/` or `<target>/<profile>/deps/`.
@@ -137,14 +184,18 @@ fn cargo() -> Command {
     command
 }
 
-#[expect(clippy::panic, reason = "test support: a build that fails fails the test")]
 fn run(mut command: Command, what: &str) {
     match command.output() {
         Ok(output) if output.status.success() => {}
-        Ok(output) => panic!(
+        Ok(output) => fail(&format!(
             "building {what} failed ({command:?}):\n{}",
             String::from_utf8_lossy(&output.stderr)
-        ),
-        Err(error) => panic!("cargo could not run to build {what}: {error}"),
+        )),
+        Err(error) => fail(&format!("cargo could not run to build {what}: {error}")),
     }
+}
+
+#[expect(clippy::panic, reason = "test support: a build that fails fails the test")]
+fn fail(message: &str) -> ! {
+    panic!("{message}")
 }

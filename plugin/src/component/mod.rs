@@ -2,7 +2,6 @@
 //! and sends requests through `wasi:http`. Nothing HubSpot-specific lives here.
 
 mod convert;
-mod wasi_transport;
 
 use bindings::exports::connector::hubspot::crm::{self, Guest as Crm};
 use bindings::exports::connector::hubspot::tool::Guest as Tool;
@@ -15,7 +14,7 @@ use crate::execute;
 use crate::input_path::Vocabulary;
 use crate::request::{PipelinesRequest, PropertiesRequest, StageRequest};
 use crate::tool;
-use wasi_transport::WasiTransport;
+use crate::wasi_transport::WasiTransport;
 
 mod bindings {
     wit_bindgen::generate!({

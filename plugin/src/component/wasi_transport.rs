@@ -20,6 +20,8 @@ const READ_CHUNK: u64 = 64 * 1024;
 /// Bytes written per call to the request body stream (wasi-io's minimum guarantee).
 const WRITE_CHUNK: usize = 4096;
 
+/// Sends through the host's `wasi:http/outgoing-handler`.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct WasiTransport;
 
 impl Transport for WasiTransport {
