@@ -4,6 +4,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 
 use crate::auth::{TokenGrant, all_scopes};
+use crate::rate_limits::RateLimits;
 
 /// The private-app token a default [`MockConfig`] accepts, granted every scope in
 /// [`all_scopes`]. Shaped like a real North-American private-app token.
@@ -21,6 +22,9 @@ pub struct MockConfig {
     pub tokens: Vec<TokenGrant>,
     /// The portal id reported by token-info and embedded in validation errors.
     pub portal_id: u64,
+    /// Limits to enforce per token with 429s; `None` (the default) only counts requests
+    /// in the rate-limit headers and never refuses one.
+    pub rate_limits: Option<RateLimits>,
 }
 
 impl Default for MockConfig {
@@ -32,6 +36,7 @@ impl Default for MockConfig {
                 scopes: all_scopes(),
             }],
             portal_id: DEFAULT_PORTAL_ID,
+            rate_limits: None,
         }
     }
 }
