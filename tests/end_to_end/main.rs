@@ -7,5 +7,6 @@ mod common;
 mod contract;
 mod crm_typed;
 mod discovery;
+mod mcp;
 mod record_actions;
 mod sandbox;
