@@ -12,6 +12,7 @@ use wasmtime::{Config, Engine, Store, UpdateDeadline};
 
 use crate::call_state::CallState;
 use crate::outbound::{Counters, Origin, Outbound};
+use crate::rate_budget::RateBudget;
 use crate::sandbox::{Credential, Sandbox};
 
 #[expect(missing_docs, reason = "bindgen-generated code; the WIT files document it")]
@@ -47,6 +48,8 @@ pub struct Connector {
     engine: Engine,
     pre: ConnectorPre<CallState>,
     sandbox: Sandbox,
+    /// Shared by all calls: HubSpot's limits are per account, not per call.
+    budget: Option<Arc<RateBudget>>,
     _ticker: EpochTicker,
 }
 
@@ -88,6 +91,8 @@ pub struct Call<T> {
     pub requests_sent: u32,
     /// Requests the host refused.
     pub requests_denied: u32,
+    /// Requests that waited for the account's rate budget.
+    pub requests_delayed: u32,
     /// Wall-clock time of the call.
     pub elapsed: Duration,
 }
@@ -153,6 +158,7 @@ impl Connector {
         Ok(Self {
             engine,
             pre,
+            budget: sandbox.rate_limits.map(|limits| Arc::new(RateBudget::new(limits))),
             sandbox,
             _ticker: ticker,
         })
@@ -253,7 +259,8 @@ impl Connector {
         let allowed =
             connection.and_then(|c| Origin::parse(c.api_base.as_deref().unwrap_or(&self.sandbox.default_api_base)));
         let counters = Arc::new(Counters::default());
-        let outbound = Outbound::new(&self.sandbox, allowed, host_token.as_deref(), Arc::clone(&counters));
+        let outbound = Outbound::new(&self.sandbox, allowed, host_token.as_deref(), Arc::clone(&counters))
+            .with_budget(self.budget.clone(), started + self.sandbox.wall_clock);
         let stderr = CallState::stderr_pipe();
         let mut store = Store::new(&self.engine, CallState::new(&self.sandbox, outbound, stderr.clone()));
         store.limiter(|state| &mut state.limits);
@@ -304,6 +311,7 @@ impl Connector {
             result,
             requests_sent: counters.sent.load(Ordering::Relaxed),
             requests_denied: counters.denied.load(Ordering::Relaxed),
+            requests_delayed: counters.delayed.load(Ordering::Relaxed),
             elapsed: started.elapsed(),
         })
     }

@@ -12,10 +12,12 @@
 mod call_state;
 mod engine;
 mod outbound;
+mod rate_budget;
 mod sandbox;
 
 pub use call_state::CallState;
 pub use engine::{BoxFuture, COMPONENT, Call, CallError, Connector, Invocation};
+pub use rate_budget::RateLimits;
 pub use sandbox::{Credential, DEFAULT_API_BASE, Sandbox};
 /// The wasmtime this host is built on: its `Store` and `Result` appear in
 /// [`Connector::crm`], so an embedder names them through this re-export.

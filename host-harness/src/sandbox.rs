@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use crate::rate_budget::RateLimits;
+
 /// HubSpot's API base, as `wit/types.wit` documents the default of
 /// `connection.api-base`: the origin a call without an API base may reach.
 pub const DEFAULT_API_BASE: &str = "https://api.hubapi.com";
@@ -43,6 +45,10 @@ pub struct Sandbox {
     /// base: the component's own default, [`DEFAULT_API_BASE`] for this
     /// connector (a component built with another default needs that one).
     pub default_api_base: String,
+    /// The per-account rate budget every call of a connector shares: requests
+    /// that would exceed these limits wait (see `rate_budget.rs`). `None`
+    /// sends every request at once and leaves 429s to the connector.
+    pub rate_limits: Option<RateLimits>,
 }
 
 impl Default for Sandbox {
@@ -57,6 +63,7 @@ impl Default for Sandbox {
             max_response_bytes: 48 * 1024 * 1024,
             credential: Credential::Guest,
             default_api_base: DEFAULT_API_BASE.to_owned(),
+            rate_limits: Some(RateLimits::default()),
         }
     }
 }

@@ -379,6 +379,7 @@ fn cli_debug_goes_to_stderr_and_stdout_stays_pure_json() {
     let debug: Value = serde_json::from_str(lines[0]).expect("the debug line is JSON");
     assert_eq!(debug["debug"]["requestsSent"], 1, "{debug}");
     assert_eq!(debug["debug"]["requestsDenied"], 0, "{debug}");
+    assert_eq!(debug["debug"]["requestsDelayed"], 0, "{debug}");
     assert!(debug["debug"]["elapsedMs"].is_u64(), "{debug}");
 
     // A failing call prints the debug line, then the error.

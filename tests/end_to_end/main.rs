@@ -8,5 +8,6 @@ mod contract;
 mod crm_typed;
 mod discovery;
 mod mcp;
+mod rate_budget;
 mod record_actions;
 mod sandbox;

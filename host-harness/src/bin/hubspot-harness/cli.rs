@@ -308,6 +308,7 @@ async fn invoke(args: InvokeArgs) -> i32 {
                 let debug = json!({"debug": {
                     "requestsSent": call.requests_sent,
                     "requestsDenied": call.requests_denied,
+                    "requestsDelayed": call.requests_delayed,
                     "elapsedMs": call.elapsed.as_millis(),
                 }});
                 let _ = writeln!(std::io::stderr(), "{}", render(&debug));
