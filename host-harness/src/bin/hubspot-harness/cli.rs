@@ -299,6 +299,7 @@ async fn invoke(args: InvokeArgs) -> i32 {
         action: args.action,
         input,
     };
+    tracing::debug!(action = %invocation.action, api_base = ?invocation.connection.api_base, "calling the component");
     let outcome = connector.invoke(&invocation).await;
     drop(progress);
     drop(mock);
