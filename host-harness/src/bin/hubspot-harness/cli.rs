@@ -42,7 +42,7 @@ Examples:
   hubspot-harness mock --listen 127.0.0.1:8080
   RUST_LOG=debug hubspot-harness invoke read @input.json
 
-Logs go to stderr, filtered by RUST_LOG (default: warn).";
+Logs go to stderr, filtered by RUST_LOG (default: hubspot_harness=warn).";
 
 const INVOKE_EXAMPLES: &str = "\
 Examples:
@@ -229,10 +229,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
 /// `--pretty`, for every JSON the command prints.
 static PRETTY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Logs to stderr through `tracing`, filtered by `RUST_LOG` (default: warnings).
+/// Logs to stderr through `tracing`, filtered by `RUST_LOG`. By default only
+/// the harness's own warnings: the libraries' (wasmtime warns of every
+/// refused connection) repeat what the error JSON already says.
 fn init_logs() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("hubspot_harness=warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
