@@ -14,6 +14,7 @@ use crate::cache::{CompileCache, Loaded};
 use crate::call_state::CallState;
 use crate::outbound::{Counters, Origin, Outbound};
 use crate::pool::Pool;
+use crate::rate_budget::RateBudget;
 use crate::sandbox::{Credential, Sandbox};
 
 #[expect(missing_docs, reason = "bindgen-generated code; the WIT files document it")]
@@ -55,6 +56,8 @@ pub struct Connector {
     /// beyond the slots wait instead of failing to instantiate.
     slots: Option<Arc<tokio::sync::Semaphore>>,
     loaded: Loaded,
+    /// Shared by all calls: HubSpot's limits are per account, not per call.
+    budget: Option<Arc<RateBudget>>,
     _ticker: EpochTicker,
 }
 
@@ -97,6 +100,8 @@ pub struct Call<T> {
     pub requests_sent: u32,
     /// Requests the host refused.
     pub requests_denied: u32,
+    /// Requests that waited for the account's rate budget.
+    pub requests_delayed: u32,
     /// Wall-clock time of the call.
     pub elapsed: Duration,
 }
@@ -177,6 +182,7 @@ impl Connector {
         Ok(Self {
             engine,
             pre,
+            budget: sandbox.rate_limits.map(|limits| Arc::new(RateBudget::new(limits))),
             sandbox,
             pool: Arc::new(pool),
             slots,
@@ -309,7 +315,8 @@ impl Connector {
             host_token.as_deref(),
             Arc::clone(&counters),
             Arc::clone(&self.pool),
-        );
+        )
+        .with_budget(self.budget.clone(), started + self.sandbox.wall_clock);
         let stderr = CallState::stderr_pipe();
         let mut store = Store::new(&self.engine, CallState::new(&self.sandbox, outbound, stderr.clone()));
         store.limiter(|state| &mut state.limits);
@@ -359,6 +366,7 @@ impl Connector {
             result,
             requests_sent: counters.sent.load(Ordering::Relaxed),
             requests_denied: counters.denied.load(Ordering::Relaxed),
+            requests_delayed: counters.delayed.load(Ordering::Relaxed),
             elapsed: started.elapsed(),
         })
     }

@@ -15,11 +15,13 @@ mod call_state;
 mod engine;
 mod outbound;
 mod pool;
+mod rate_budget;
 mod sandbox;
 
 pub use cache::{CACHE_DIR_VARIABLE, CompileCache, Loaded};
 pub use call_state::CallState;
 pub use engine::{BoxFuture, COMPONENT, Call, CallError, Connector, Invocation};
+pub use rate_budget::RateLimits;
 pub use sandbox::{Credential, DEFAULT_API_BASE, DEFAULT_INSTANCE_SLOTS, Sandbox};
 /// The wasmtime this host is built on: its `Store` and `Result` appear in
 /// [`Connector::crm`], so an embedder names them through this re-export.

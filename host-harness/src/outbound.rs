@@ -18,6 +18,7 @@ use wasmtime_wasi_http::{
 };
 
 use crate::pool::Pool;
+use crate::rate_budget::RateBudget;
 use crate::sandbox::{Credential, Sandbox};
 
 /// A scheme and `host:port`, the unit the allow-list works in.
@@ -71,6 +72,8 @@ pub(crate) struct Counters {
     pub(crate) sent: AtomicU32,
     /// Requests refused.
     pub(crate) denied: AtomicU32,
+    /// Requests that waited for the rate budget.
+    pub(crate) delayed: AtomicU32,
 }
 
 /// The policy hook for one call.
@@ -85,6 +88,8 @@ pub(crate) struct Outbound {
     counters: Arc<Counters>,
     /// The connector's shared keep-alive client.
     pool: Arc<Pool>,
+    /// The connector's per-account budget, and when the call must end.
+    budget: Option<(Arc<RateBudget>, tokio::time::Instant)>,
 }
 
 impl Outbound {
@@ -115,6 +120,16 @@ impl Outbound {
             max_response_bytes: sandbox.max_response_bytes,
             counters,
             pool,
+            budget: None,
+        }
+    }
+
+    /// Holds requests to the per-account `budget`, waiting no later than `deadline`.
+    pub(crate) fn with_budget(self, budget: Option<Arc<RateBudget>>, deadline: std::time::Instant) -> Self {
+        let deadline = tokio::time::Instant::from_std(deadline);
+        Self {
+            budget: budget.map(|budget| (budget, deadline)),
+            ..self
         }
     }
 
@@ -178,15 +193,33 @@ impl WasiHttpHooks for Outbound {
             self.counters.denied.fetch_add(1, Ordering::Relaxed);
             return Box::new(async { Err(HttpError::HttpRequestDenied) });
         }
-        self.counters.sent.fetch_add(1, Ordering::Relaxed);
         if let Some(authorization) = &self.authorization {
             request.headers_mut().insert(AUTHORIZATION, authorization.clone());
         }
         let options = self.clamp(options);
         let limit = self.max_response_bytes;
         let pool = Arc::clone(&self.pool);
+        let budget = self
+            .budget
+            .as_ref()
+            .and_then(|(budget, deadline)| Some((Arc::clone(budget), budget.account_of(&request)?, *deadline)));
+        let counters = Arc::clone(&self.counters);
         Box::new(async move {
+            let permit = match budget {
+                Some((budget, (account, search), deadline)) => match budget.acquire(account, search, deadline).await {
+                    Ok(permit) => Some(permit),
+                    Err(refusal) => return Ok((refusal.response(), Box::new(async { Ok(()) }) as Box<_>)),
+                },
+                None => None,
+            };
+            counters.sent.fetch_add(1, Ordering::Relaxed);
+            if permit.as_ref().is_some_and(|permit| permit.delayed()) {
+                counters.delayed.fetch_add(1, Ordering::Relaxed);
+            }
             let response = pool.send(request, options).await?;
+            if let Some(permit) = permit {
+                permit.finish(response.status().as_u16(), response.headers());
+            }
             let response = response.map(|body| {
                 CappedBody {
                     inner: body.boxed_unsync(),

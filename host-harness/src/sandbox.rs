@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::rate_budget::RateLimits;
+
 /// HubSpot's API base, as `wit/types.wit` documents the default of
 /// `connection.api-base`: the origin a call without an API base may reach.
 pub const DEFAULT_API_BASE: &str = "https://api.hubapi.com";
@@ -57,6 +59,10 @@ pub struct Sandbox {
     /// images); further calls wait for a slot. `None` allocates every
     /// instance on demand instead.
     pub instance_slots: Option<u32>,
+    /// The per-account rate budget every call of a connector shares: requests
+    /// that would exceed these limits wait (see `rate_budget.rs`). `None`
+    /// sends every request at once and leaves 429s to the connector.
+    pub rate_limits: Option<RateLimits>,
 }
 
 impl Default for Sandbox {
@@ -73,6 +79,7 @@ impl Default for Sandbox {
             default_api_base: DEFAULT_API_BASE.to_owned(),
             extra_ca: None,
             instance_slots: Some(DEFAULT_INSTANCE_SLOTS),
+            rate_limits: Some(RateLimits::default()),
         }
     }
 }

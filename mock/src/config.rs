@@ -4,6 +4,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 
 use crate::auth::{TokenGrant, all_scopes};
+use crate::rate_limits::RateLimits;
 
 /// The private-app token a default [`MockConfig`] accepts, granted every scope in
 /// [`all_scopes`]. Shaped like a real North-American private-app token.
@@ -25,6 +26,9 @@ pub struct MockConfig {
     pub validation_rules: Vec<ValidationRule>,
     /// Serve HTTPS with this certificate instead of plain HTTP.
     pub tls: Option<MockTls>,
+    /// Limits to enforce per token with 429s; `None` (the default) only counts requests
+    /// in the rate-limit headers and never refuses one.
+    pub rate_limits: Option<RateLimits>,
 }
 
 /// One of an account's validation rules: HubSpot enforces them on writes through
@@ -72,6 +76,7 @@ impl Default for MockConfig {
             portal_id: DEFAULT_PORTAL_ID,
             validation_rules: Vec::new(),
             tls: None,
+            rate_limits: None,
         }
     }
 }

@@ -37,6 +37,7 @@ use crate::handler::{Call, Reply};
 use crate::headers::{CORRELATION_ID, JSON_CONTENT_TYPE, RateCounters, RateLimitHeaders, rate_limit_headers};
 use crate::objects::ObjectType;
 use crate::query::{self, QueryParams};
+use crate::rate_limits::Limiter;
 use crate::recording::RecordedRequest;
 use crate::routes::{self, Route};
 use crate::seed_error::MockError;
@@ -54,6 +55,8 @@ struct State {
     store: Mutex<Store>,
     log: Mutex<Vec<RecordedRequest>>,
     counters: Mutex<RateCounters>,
+    /// Set when the config asks for limits to be enforced.
+    limiter: Option<Mutex<Limiter>>,
     faults: Mutex<FaultRules>,
     /// TCP connections accepted, to show clients reuse them.
     connections: AtomicU64,
@@ -109,6 +112,7 @@ impl MockServer {
             validation_rules: config.validation_rules,
             log: Mutex::new(Vec::new()),
             counters: Mutex::new(RateCounters::default()),
+            limiter: config.rate_limits.map(|limits| Mutex::new(Limiter::new(limits))),
             faults: Mutex::new(FaultRules::default()),
             connections: AtomicU64::new(0),
         });
@@ -148,6 +152,12 @@ impl MockServer {
     /// keep-alive).
     pub fn connections_accepted(&self) -> u64 {
         self.state.connections.load(Ordering::Relaxed)
+    }
+
+    /// How many requests the enforced [`MockConfig::rate_limits`] answered with 429 (faults
+    /// not counted).
+    pub fn rate_limit_refusals(&self) -> u64 {
+        self.state.limiter.as_ref().map_or(0, |limiter| lock(limiter).refused())
     }
 
     /// Every request received so far, in order, rejected ones included (bytes that do
@@ -411,6 +421,16 @@ async fn respond(state: &State, request: Request<Incoming>) -> Result<Response<M
             .map(|canned| canned_response(canned, Some(&correlation_id)))
             .ok_or(Dropped);
     }
+    let admitted = match (&state.limiter, &body) {
+        (Some(limiter), Ok(_)) => match limited_account(state, &recorded) {
+            Some((token, search)) => match lock(limiter).admit(&token, search, crate::timestamps::now_ms()) {
+                Ok(admitted) => Some(admitted),
+                Err(refused) => return Ok(canned_response(refused, Some(&correlation_id))),
+            },
+            None => None,
+        },
+        _ => None,
+    };
     let (reply, rate_limits) = match body {
         Ok(_) => process(state, &recorded),
         Err(_) => (
@@ -419,9 +439,12 @@ async fn respond(state: &State, request: Request<Incoming>) -> Result<Response<M
         ),
     };
     let remaining = (rate_limits != RateLimitHeaders::None).then(|| lock(&state.counters).count());
-    let headers = remaining
+    let mut headers = remaining
         .map(|remaining| rate_limit_headers(rate_limits, remaining))
         .unwrap_or_default();
+    if let (Some(limiter), Some(admitted)) = (&state.limiter, admitted) {
+        lock(limiter).rewrite_headers(&mut headers, admitted);
+    }
     let response = render(reply, &correlation_id, &headers);
     match fault {
         Some(fault) => spoil(fault, response).await,
@@ -474,6 +497,17 @@ async fn spoil(fault: Fault, response: Response<Bytes>) -> Result<Response<MockB
 
 /// How an oversized body starts: like a record whose `notes` never end.
 const OVERSIZED_PREFIX: &[u8] = br#"{"id":"1","properties":{"notes":""#;
+
+/// The token a request counts against when limits are enforced, and whether it is a
+/// search: only requests to a CRM route with a token the mock knows count.
+fn limited_account(state: &State, request: &RecordedRequest) -> Option<(String, bool)> {
+    let segments = query::path_segments(&request.path);
+    let Route::Typed { endpoint, .. } = routes::resolve(&request.method, &segments)? else {
+        return None;
+    };
+    let grant = auth::authenticate(request, &state.tokens).ok()?;
+    Some((grant.token.clone(), matches!(endpoint, routes::Endpoint::SearchRecords)))
+}
 
 /// The request pipeline (see the module doc): the reply, and which rate-limit headers
 /// it carries.

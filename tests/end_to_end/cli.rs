@@ -412,6 +412,7 @@ fn cli_debug_goes_to_stderr_and_stdout_stays_pure_json() {
     let debug: Value = serde_json::from_str(lines[0]).expect("the debug line is JSON");
     assert_eq!(debug["debug"]["requestsSent"], 1, "{debug}");
     assert_eq!(debug["debug"]["requestsDenied"], 0, "{debug}");
+    assert_eq!(debug["debug"]["requestsDelayed"], 0, "{debug}");
     assert!(debug["debug"]["elapsedMs"].is_u64(), "{debug}");
 
     // A failing call prints the debug line, then the error.
@@ -821,4 +822,61 @@ fn cli_mock_command_takes_a_fault_file_and_the_control_endpoint() -> Result<(), 
     let _ = mock.wait();
     let _ = std::fs::remove_dir_all(&dir);
     checked
+}
+
+#[test]
+fn cli_help_ends_with_examples() {
+    let top = run(harness().arg("--help"));
+    assert_eq!(top.code, 0, "{top:#?}");
+    assert!(top.stdout.contains("Examples:") && top.stdout.contains("hubspot-harness mcp --listen"));
+    assert!(top.stdout.contains("RUST_LOG"));
+    for (command, example) in [
+        ("invoke", "hubspot-harness invoke read"),
+        ("mcp", "Authorization: Bearer"),
+        ("mock", "hubspot-harness mock --listen"),
+        ("describe", "hubspot-harness describe --pretty"),
+    ] {
+        let help = run(harness().args([command, "--help"]));
+        assert_eq!(help.code, 0, "{help:#?}");
+        assert!(help.stdout.contains("Example"), "{command}: {help:#?}");
+        assert!(help.stdout.contains(example), "{command}: {help:#?}");
+    }
+}
+
+#[test]
+fn cli_pretty_indents_the_json_on_stdout_and_stderr() {
+    let plain = run(harness().arg("describe"));
+    let pretty = run(harness().args(["describe", "--pretty"]));
+    assert_eq!(plain.stdout.lines().count(), 1, "{plain:#?}");
+    assert!(pretty.stdout.lines().count() > 100, "{pretty:#?}");
+    assert!(pretty.stdout.contains("\n  \""), "{pretty:#?}");
+    assert_eq!(pretty.ok(), plain.ok());
+
+    let failed = run(harness().args(["--pretty", "invoke", "create", r#"{"entity": "spaceships"}"#, "--mock"]));
+    assert_eq!(failed.code, 2, "{failed:#?}");
+    assert!(failed.stderr.lines().count() > 3, "{failed:#?}");
+    let error: Value = serde_json::from_str(&failed.stderr).expect("the pretty error is one JSON document");
+    assert_eq!(error["error"]["kind"], "invalid-input");
+}
+
+#[test]
+fn cli_logs_go_to_stderr_as_rust_log_asks_and_stdout_stays_json() {
+    let read = r#"{"entity": "contacts", "entityId": "1"}"#;
+    let quiet = run(harness().args(["invoke", "read", read, "--mock"]));
+    assert_eq!(quiet.code, 1, "{quiet:#?}");
+    assert_eq!(quiet.stderr.lines().count(), 1, "{quiet:#?}");
+
+    let logged = run(harness()
+        .env("RUST_LOG", "hubspot_harness=debug")
+        .args(["invoke", "read", read, "--mock"]));
+    assert_eq!(logged.code, 1, "{logged:#?}");
+    assert!(logged.stdout.is_empty(), "{logged:#?}");
+    assert!(
+        logged
+            .stderr
+            .lines()
+            .any(|line| line.contains("DEBUG") && line.contains("calling the component")),
+        "{logged:#?}"
+    );
+    assert_eq!(logged.error()["kind"], "not-found");
 }

@@ -51,6 +51,7 @@ pub fn harness_command() -> Command {
         .env_remove(crate::TOKEN_VARIABLE)
         .env_remove("HUBSPOT_API_BASE")
         .env_remove("HUBSPOT_API_VERSION")
+        .env_remove("RUST_LOG")
         .env(
             "HUBSPOT_HARNESS_CACHE_DIR",
             Layout::of_this_process().target_dir.join("harness-compile-cache"),
