@@ -3,6 +3,7 @@
 //! mock, and prints the tables of `BENCHMARKS.md` (`--write` replaces that
 //! file). Progress goes to stderr.
 
+use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -281,7 +282,8 @@ fn machine() -> String {
 
 struct Report {
     text: String,
-    targets: Vec<(String, String, String, bool)>,
+    /// What, goal, measured, and whether it was met (`None`: not measured).
+    targets: Vec<(String, String, String, Option<bool>)>,
 }
 
 impl Report {
@@ -291,7 +293,13 @@ impl Report {
     }
 
     fn target(&mut self, what: &str, goal: &str, measured: String, met: bool) {
-        self.targets.push((what.to_owned(), goal.to_owned(), measured, met));
+        self.targets
+            .push((what.to_owned(), goal.to_owned(), measured, Some(met)));
+    }
+
+    fn unmeasured(&mut self, what: &str, goal: &str) {
+        let measured = "not measured in this run (see above)".to_owned();
+        self.targets.push((what.to_owned(), goal.to_owned(), measured, None));
     }
 }
 
@@ -379,39 +387,68 @@ fn run(plan: Plan) -> Outcome<String> {
         );
     }
 
-    // 1b. HubSpot's official Python SDK, when an interpreter with it is named.
+    // 1b. HubSpot's official SDKs, each when it is installed.
     progress("official SDKs");
     report.line("## HubSpot's official SDKs on the same mock");
     report.line("");
-    match python_sdk(&server, plan)? {
-        Some(python) => {
-            let component = read_ratio.map(|(_, component, _)| component).unwrap_or_default();
-            report.line(&format!(
-                "`hubspot-api-client` (PyPI) reading the same contact (`crm.contacts.basic_api.get_by_id`, the same properties), {} calls after {} warm-up calls, in the interpreter named by `{PYTHON_VARIABLE}`:",
-                python.count, plan.warmup
-            ));
-            report.line("");
-            report.line("| client | median | p99 | component / SDK (median) |");
-            report.line("|---|---|---|---|");
-            report.line(&format!(
-                "| Python SDK | {} | {} | {:.2}× |",
-                micros(python.median),
-                micros(python.p99),
-                ratio(component, python.median)
-            ));
-            report.line("");
-            report.target(
-                "faster per call than the official Python SDK",
-                "component median < SDK median",
-                format!("{} vs {}", micros(component), micros(python.median)),
-                component < python.median,
-            );
+    let component = read_ratio.map(|(_, component, _)| component).unwrap_or_default();
+    let sdks = [
+        (
+            "Python SDK",
+            format!(
+                "`hubspot-api-client` (PyPI, in the interpreter named by `{PYTHON_VARIABLE}`): `crm.contacts.basic_api.get_by_id`"
+            ),
+            format!(
+                "set `{PYTHON_VARIABLE}` to a Python with `hubspot-api-client` installed (`python -m venv v && v/bin/pip install hubspot-api-client`)"
+            ),
+            python_sdk(&server, plan)?,
+        ),
+        (
+            "Node.js SDK",
+            "`@hubspot/api-client` (npm, the version `bench/sdk/package-lock.json` pins, run by `node`): `crm.contacts.basicApi.getById`".to_owned(),
+            "install it with `npm ci --prefix bench/sdk`".to_owned(),
+            node_sdk(&server, plan)?,
+        ),
+    ];
+    report.line(&format!(
+        "Each SDK reads the same contact with the same properties, {} calls after {} warm-up calls, in its own process:",
+        plan.per_action, plan.warmup
+    ));
+    report.line("");
+    for (name, how, _, _) in &sdks {
+        report.line(&format!("- {name}: {how}."));
+    }
+    report.line("");
+    if sdks.iter().any(|(_, _, _, timings)| timings.is_some()) {
+        report.line("| client | median | p99 | component / SDK (median) |");
+        report.line("|---|---|---|---|");
+        for (name, _, _, timings) in &sdks {
+            if let Some(sdk) = timings {
+                report.line(&format!(
+                    "| {name} | {} | {} | {:.2}× |",
+                    micros(sdk.median),
+                    micros(sdk.p99),
+                    ratio(component, sdk.median)
+                ));
+            }
         }
-        None => {
-            report.line(&format!(
-                "Not measured in this run: set `{PYTHON_VARIABLE}` to a Python with `hubspot-api-client` installed (`python -m venv v && v/bin/pip install hubspot-api-client`)."
-            ));
-            report.line("");
+        report.line("");
+    }
+    for (name, _, enable, timings) in &sdks {
+        let what = format!("faster per call than the official {name}");
+        let goal = "component median < SDK median";
+        match timings {
+            Some(sdk) => report.target(
+                &what,
+                goal,
+                format!("{} vs {}", micros(component), micros(sdk.median)),
+                component < sdk.median,
+            ),
+            None => {
+                report.line(&format!("{name} not measured in this run: {enable}."));
+                report.line("");
+                report.unmeasured(&what, goal);
+            }
         }
     }
 
@@ -676,13 +713,14 @@ fn run(plan: Plan) -> Outcome<String> {
         let _ = writeln!(
             rows,
             "| {what} | {goal} | {measured} | {} |",
-            if *met { "yes" } else { "no" }
+            match met {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "—",
+            }
         );
     }
     report.text.push_str(&rows);
-    report.line(
-        "| faster per call than the official Node SDK (`@hubspot/api-client`) | | not measured by this benchmark | — |",
-    );
     Ok(report.text)
 }
 
@@ -758,14 +796,41 @@ fn test_pki() -> Outcome<(String, MockTls)> {
 /// Names a Python interpreter with HubSpot's SDK installed.
 const PYTHON_VARIABLE: &str = "HUBSPOT_BENCH_PYTHON";
 
+/// The SDK scripts, and the Node SDK's package.
+fn sdk_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sdk")
+}
+
 /// The Python SDK's `read` timings, or `None` without an interpreter.
 fn python_sdk(server: &MockServer, plan: Plan) -> Outcome<Option<Summary>> {
     let Some(python) = std::env::var_os(PYTHON_VARIABLE).filter(|value| !value.is_empty()) else {
         return Ok(None);
     };
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("sdk").join("python_read.py");
-    let output = Command::new(&python)
-        .arg(&script)
+    sdk_read("Python SDK", &python, &sdk_dir().join("python_read.py"), server, plan).map(Some)
+}
+
+/// The Node.js SDK's `read` timings, or `None` until
+/// `npm ci --prefix bench/sdk` has installed it.
+fn node_sdk(server: &MockServer, plan: Plan) -> Outcome<Option<Summary>> {
+    let sdk = sdk_dir();
+    if !sdk.join("node_modules").join("@hubspot").join("api-client").is_dir() {
+        return Ok(None);
+    }
+    sdk_read(
+        "Node.js SDK",
+        OsStr::new("node"),
+        &sdk.join("node_read.mjs"),
+        server,
+        plan,
+    )
+    .map(Some)
+}
+
+/// Runs `program script BASE_URL TOKEN COUNT WARMUP`, a script that reads
+/// contact 1 through an SDK and prints its per-call nanoseconds as JSON.
+fn sdk_read(name: &str, program: &OsStr, script: &Path, server: &MockServer, plan: Plan) -> Outcome<Summary> {
+    let output = Command::new(program)
+        .arg(script)
         .args([
             server.base_url(),
             token(0),
@@ -773,17 +838,17 @@ fn python_sdk(server: &MockServer, plan: Plan) -> Outcome<Option<Summary>> {
             plan.warmup.to_string(),
         ])
         .output()
-        .map_err(|error| format!("{}: {error}", Path::new(&python).display()))?;
+        .map_err(|error| format!("{name}: {}: {error}", Path::new(program).display()))?;
     if !output.status.success() {
         return Err(format!(
-            "the Python SDK run failed: {}",
+            "the {name} run failed: {}",
             String::from_utf8_lossy(&output.stderr)
         ));
     }
     let nanos: Vec<u64> = serde_json::from_slice(&output.stdout)
-        .map_err(|error| format!("the Python SDK run printed no timings: {error}"))?;
+        .map_err(|error| format!("the {name} run printed no timings: {error}"))?;
     let samples: Vec<Duration> = nanos.into_iter().map(Duration::from_nanos).collect();
-    Ok(Summary::of(&samples))
+    Summary::of(&samples).ok_or_else(|| format!("the {name} run printed no timings"))
 }
 
 /// The component's build steps, each the profile overrides it adds.
