@@ -26,6 +26,12 @@ pub enum Action {
     GetProperties,
     /// Check the credential and its scopes.
     TestConnection,
+    /// List records in HubSpot's order, following the cursor.
+    List,
+    /// List the account's owners.
+    GetOwners,
+    /// List the standard object types and the account's custom objects.
+    GetObjectTypes,
 }
 
 /// What the connector knows of one action.
@@ -44,7 +50,8 @@ pub struct ActionInfo {
     pub wit_request: Option<&'static str>,
 }
 
-/// Every action, in the specification's order (which is [`Action`]'s).
+/// Every action: the specification's, in its order, then the ones added
+/// since (the order of [`Action`]).
 pub const ACTIONS: &[ActionInfo] = &[
     ActionInfo {
         action: Action::Create,
@@ -106,13 +113,43 @@ pub const ACTIONS: &[ActionInfo] = &[
     ActionInfo {
         action: Action::GetProperties,
         name: "get-properties",
-        input: &[Field::ObjectType, Field::Archived],
+        input: &[Field::ObjectType, Field::Archived, Field::Query, Field::Compact],
         object_type: Some(Field::ObjectType),
-        wit_request: None,
+        wit_request: Some("properties-request"),
     },
     ActionInfo {
         action: Action::TestConnection,
         name: "test-connection",
+        input: &[],
+        object_type: None,
+        wit_request: None,
+    },
+    ActionInfo {
+        action: Action::List,
+        name: "list",
+        input: &[
+            Field::Entity,
+            Field::Properties,
+            Field::PropertiesWithHistory,
+            Field::Associations,
+            Field::Archived,
+            Field::Limit,
+            Field::After,
+            Field::MaxResults,
+        ],
+        object_type: Some(Field::Entity),
+        wit_request: Some("list-request"),
+    },
+    ActionInfo {
+        action: Action::GetOwners,
+        name: "get-owners",
+        input: &[Field::Email, Field::Archived],
+        object_type: None,
+        wit_request: Some("owners-request"),
+    },
+    ActionInfo {
+        action: Action::GetObjectTypes,
+        name: "get-object-types",
         input: &[],
         object_type: None,
         wit_request: None,
@@ -197,6 +234,9 @@ mod tests {
             Action::GetPipelineStage,
             Action::GetProperties,
             Action::TestConnection,
+            Action::List,
+            Action::GetOwners,
+            Action::GetObjectTypes,
         ];
         assert_eq!(ACTIONS.len(), every.len());
         for action in every {
@@ -227,7 +267,8 @@ mod tests {
     fn wit_request_records_are_named_after_the_function() {
         for info in ACTIONS {
             if let Some(record) = info.wit_request {
-                assert_eq!(record, format!("{}-request", info.name));
+                let function = info.name.strip_prefix("get-").unwrap_or(info.name);
+                assert_eq!(record, format!("{function}-request"));
             }
         }
     }

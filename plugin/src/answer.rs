@@ -190,6 +190,117 @@ pub struct Results<T> {
     pub results: Vec<T>,
 }
 
+/// One page of a listing HubSpot pages with a cursor: records, owners.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Page<T> {
+    /// The items.
+    pub results: Vec<T>,
+    /// The cursor to the next page.
+    #[serde(default)]
+    pub paging: Option<Paging>,
+}
+
+impl<T> Page<T> {
+    /// The cursor to pass as `after` for the next page.
+    pub fn next_after(&self) -> Option<&str> {
+        self.paging.as_ref()?.next.as_ref().map(|next| next.after.as_str())
+    }
+}
+
+impl<T: DeserializeOwned> Decode for Page<T> {
+    fn decode(body: String) -> Result<Self, String> {
+        shaped(&body)
+    }
+}
+
+/// A user who can own records.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Owner {
+    /// The id `hubspot_owner_id` takes.
+    #[serde(deserialize_with = "text")]
+    pub id: String,
+    /// E-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// First name.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// The HubSpot user behind the owner.
+    #[serde(default)]
+    pub user_id: Option<u64>,
+    /// Deactivated.
+    #[serde(default)]
+    pub archived: bool,
+    /// Teams.
+    #[serde(default)]
+    pub teams: Vec<OwnerTeam>,
+}
+
+impl Owner {
+    /// `First Last`, as far as HubSpot knows the names.
+    pub fn full_name(&self) -> String {
+        let parts = [self.first_name.as_deref(), self.last_name.as_deref()];
+        parts
+            .into_iter()
+            .flatten()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// A team an owner belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct OwnerTeam {
+    /// Id.
+    #[serde(deserialize_with = "text")]
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// The owner's primary team.
+    #[serde(default)]
+    pub primary: bool,
+}
+
+/// A custom object's schema, as far as the connector reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectSchema {
+    /// Name (`pets`).
+    pub name: String,
+    /// `p<portal>_<name>`.
+    pub fully_qualified_name: String,
+    /// `2-…`.
+    pub object_type_id: String,
+    /// Labels.
+    #[serde(default)]
+    pub labels: SchemaLabels,
+    /// The property shown as the record's name.
+    #[serde(default)]
+    pub primary_display_property: Option<String>,
+    /// Properties every new record needs.
+    #[serde(default)]
+    pub required_properties: Vec<String>,
+    /// Archived.
+    #[serde(default)]
+    pub archived: bool,
+}
+
+/// A schema's labels.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct SchemaLabels {
+    /// For one record.
+    #[serde(default)]
+    pub singular: Option<String>,
+    /// For many.
+    #[serde(default)]
+    pub plural: Option<String>,
+}
+
 /// A pipeline.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -282,6 +393,15 @@ pub struct PropertyDefinition {
     /// Last change.
     #[serde(default)]
     pub updated_at: Option<String>,
+    /// What the value refers to, such as `OWNER` for an owner's id.
+    #[serde(default)]
+    pub referenced_object_type: Option<String>,
+}
+
+impl Decode for PropertyDefinition {
+    fn decode(body: String) -> Result<Self, String> {
+        shaped(&body)
+    }
 }
 
 impl PropertyDefinition {

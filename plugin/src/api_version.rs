@@ -56,6 +56,11 @@ pub enum Family {
     Pipelines,
     /// Property definitions: `/crm/properties/{version}/{type}…`.
     Properties,
+    /// The account's users who own records: `/crm/owners/{version}`.
+    Owners,
+    /// Custom object schemas: `/crm-object-schemas/{version}/schemas`, the
+    /// one family outside `/crm/` (`/crm-object-schemas/v3/schemas` in v3).
+    Schemas,
 }
 
 impl Family {
@@ -65,6 +70,8 @@ impl Family {
             Self::Objects => "objects",
             Self::Pipelines => "pipelines",
             Self::Properties => "properties",
+            Self::Owners => "owners",
+            Self::Schemas => "schemas",
         }
     }
 }
@@ -101,9 +108,11 @@ impl ApiVersion {
 
     /// The path prefix of `family` under this version, without a trailing slash.
     pub fn prefix(self, family: Family) -> String {
-        match self.scheme {
-            Scheme::Legacy => format!("/crm/v3/{}", family.segment()),
-            Scheme::Dated => format!("/crm/{}/{}", family.segment(), self.name),
+        match (self.scheme, family) {
+            (Scheme::Legacy, Family::Schemas) => "/crm-object-schemas/v3/schemas".to_owned(),
+            (Scheme::Dated, Family::Schemas) => format!("/crm-object-schemas/{}/schemas", self.name),
+            (Scheme::Legacy, _) => format!("/crm/v3/{}", family.segment()),
+            (Scheme::Dated, _) => format!("/crm/{}/{}", family.segment(), self.name),
         }
     }
 }
@@ -133,6 +142,10 @@ mod tests {
             ("v3", Family::Objects, "/crm/v3/objects"),
             ("v3", Family::Pipelines, "/crm/v3/pipelines"),
             ("v3", Family::Properties, "/crm/v3/properties"),
+            ("2026-09", Family::Owners, "/crm/owners/2026-09"),
+            ("v3", Family::Owners, "/crm/v3/owners"),
+            ("2026-03", Family::Schemas, "/crm-object-schemas/2026-03/schemas"),
+            ("v3", Family::Schemas, "/crm-object-schemas/v3/schemas"),
         ];
         for (name, family, prefix) in cases {
             let version = ApiVersion::from_connection(Some(name));

@@ -43,6 +43,12 @@ impl<'t, T: Transport> Client<'t, T> {
         &self.endpoint
     }
 
+    /// Gives the next request the whole deadline again: for actions that
+    /// read page after page, whose length the caller bounds.
+    pub fn restart_deadline(&mut self) {
+        self.started = self.transport.now();
+    }
+
     /// Sends `request` and decodes the answer as `D`, retrying as the policy
     /// allows. A success that does not decode is a malformed response: it
     /// carries the status and the attempts so far and is retried like one.

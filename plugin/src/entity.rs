@@ -8,6 +8,8 @@ use std::fmt;
 pub struct Entity {
     /// The connector's name, as the specification spells it (`lineItems`).
     pub name: &'static str,
+    /// HubSpot's labels for one record and for many.
+    pub labels: Labels,
     /// HubSpot's path segment (`line_items`).
     pub path_name: &'static str,
     /// HubSpot's object type id (`0-8`).
@@ -21,6 +23,15 @@ pub struct Entity {
     pub has_pipelines: bool,
     /// What HubSpot requires of every create of this type.
     pub create_requires: CreateRequires,
+}
+
+/// How HubSpot's interface names an object type.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Labels {
+    /// One record: `Line item`.
+    pub singular: &'static str,
+    /// Many records: `Line items`.
+    pub plural: &'static str,
 }
 
 /// What HubSpot requires of a new record beyond valid values.
@@ -43,6 +54,10 @@ const NOTHING: CreateRequires = CreateRequires {
 pub const ENTITIES: &[Entity] = &[
     Entity {
         name: "companies",
+        labels: Labels {
+            singular: "Company",
+            plural: "Companies",
+        },
         path_name: "companies",
         type_id: "0-2",
         read_scopes: &["crm.objects.companies.read"],
@@ -52,6 +67,10 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity {
         name: "contacts",
+        labels: Labels {
+            singular: "Contact",
+            plural: "Contacts",
+        },
         path_name: "contacts",
         type_id: "0-1",
         read_scopes: &["crm.objects.contacts.read"],
@@ -61,6 +80,10 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity {
         name: "deals",
+        labels: Labels {
+            singular: "Deal",
+            plural: "Deals",
+        },
         path_name: "deals",
         type_id: "0-3",
         read_scopes: &["crm.objects.deals.read"],
@@ -70,6 +93,10 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity {
         name: "lineItems",
+        labels: Labels {
+            singular: "Line item",
+            plural: "Line items",
+        },
         path_name: "line_items",
         type_id: "0-8",
         read_scopes: &["crm.objects.line_items.read", "e-commerce"],
@@ -79,6 +106,10 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity {
         name: "products",
+        labels: Labels {
+            singular: "Product",
+            plural: "Products",
+        },
         path_name: "products",
         type_id: "0-7",
         read_scopes: &["crm.objects.products.read", "e-commerce"],
@@ -88,6 +119,10 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity {
         name: "tickets",
+        labels: Labels {
+            singular: "Ticket",
+            plural: "Tickets",
+        },
         path_name: "tickets",
         type_id: "0-5",
         read_scopes: &["crm.objects.tickets.read", "tickets"],
@@ -97,6 +132,10 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity {
         name: "quotes",
+        labels: Labels {
+            singular: "Quote",
+            plural: "Quotes",
+        },
         path_name: "quotes",
         type_id: "0-14",
         read_scopes: &["crm.objects.quotes.read", "e-commerce"],
@@ -106,6 +145,10 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity {
         name: "calls",
+        labels: Labels {
+            singular: "Call",
+            plural: "Calls",
+        },
         path_name: "calls",
         type_id: "0-48",
         read_scopes: &["crm.objects.contacts.read"],
@@ -115,6 +158,10 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity {
         name: "emails",
+        labels: Labels {
+            singular: "Email",
+            plural: "Emails",
+        },
         path_name: "emails",
         type_id: "0-49",
         read_scopes: &["crm.objects.contacts.read", "sales-email-read"],
@@ -124,6 +171,10 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity {
         name: "meetings",
+        labels: Labels {
+            singular: "Meeting",
+            plural: "Meetings",
+        },
         path_name: "meetings",
         type_id: "0-47",
         read_scopes: &["crm.objects.contacts.read"],
@@ -133,6 +184,10 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity {
         name: "notes",
+        labels: Labels {
+            singular: "Note",
+            plural: "Notes",
+        },
         path_name: "notes",
         type_id: "0-46",
         read_scopes: &["crm.objects.contacts.read"],
@@ -142,6 +197,10 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity {
         name: "postalMails",
+        labels: Labels {
+            singular: "Postal mail",
+            plural: "Postal mail",
+        },
         path_name: "postal_mail",
         type_id: "0-116",
         read_scopes: &["crm.objects.contacts.read"],
@@ -151,6 +210,10 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity {
         name: "tasks",
+        labels: Labels {
+            singular: "Task",
+            plural: "Tasks",
+        },
         path_name: "tasks",
         type_id: "0-27",
         read_scopes: &["crm.objects.contacts.read"],
@@ -162,6 +225,10 @@ pub const ENTITIES: &[Entity] = &[
     // with an existing contact (type 578, lead to primary contact).
     Entity {
         name: "leads",
+        labels: Labels {
+            singular: "Lead",
+            plural: "Leads",
+        },
         path_name: "leads",
         type_id: "0-136",
         read_scopes: &["crm.objects.leads.read"],
@@ -199,6 +266,8 @@ pub const RECOMMENDED_SCOPES: &[&str] = &[
 
 /// Longest custom object type id accepted (`2-` and up to 18 digits).
 const MAX_CUSTOM_ID_DIGITS: usize = 18;
+/// Longest custom object name accepted (fully qualified: `p<portal>_<name>`).
+pub const MAX_CUSTOM_NAME_CHARS: usize = 100;
 
 /// An object type a request addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +276,10 @@ pub enum ObjectType<'a> {
     Builtin(&'static Entity),
     /// A custom object, by its type id (`2-3604285`).
     Custom(&'a str),
+    /// A custom object by its name or fully qualified name (`pets`,
+    /// `p12345678_pets`): only the account's schemas turn it into a type id,
+    /// so no request is sent to its path until they have.
+    Named(&'a str),
 }
 
 /// Why a string is not an object type.
@@ -218,15 +291,18 @@ impl fmt::Display for UnknownObjectType {
         write!(
             f,
             "must be one of {}, HubSpot's path names line_items and postal_mail, \
-             an object type id such as 0-1, or a custom object type id such as 2-1234567",
+             an object type id such as 0-1, or a custom object's name or type id such as 2-1234567 \
+             (get-object-types lists them)",
             entity_names().join(", ")
         )
     }
 }
 
 impl<'a> ObjectType<'a> {
-    /// Resolves a connector name, HubSpot path name, object type id or custom
-    /// object type id. Names are matched exactly: HubSpot's are lower case.
+    /// Resolves a connector name, HubSpot path name, object type id, custom
+    /// object type id or custom object name. Built-in names are matched
+    /// exactly (HubSpot's are lower case); a near miss of one (`Contacts`,
+    /// `deal`) is refused rather than looked up as a custom object.
     pub fn parse(text: &'a str) -> Result<Self, UnknownObjectType> {
         if let Some(entity) = ENTITIES
             .iter()
@@ -242,6 +318,7 @@ impl<'a> ObjectType<'a> {
             {
                 Ok(Self::Custom(text))
             }
+            _ if is_custom_name(text) && !near_builtin(text) => Ok(Self::Named(text)),
             _ => Err(UnknownObjectType),
         }
     }
@@ -250,7 +327,7 @@ impl<'a> ObjectType<'a> {
     pub fn path_segment(&self) -> &'a str {
         match self {
             Self::Builtin(entity) => entity.path_name,
-            Self::Custom(id) => id,
+            Self::Custom(id) | Self::Named(id) => id,
         }
     }
 
@@ -258,9 +335,34 @@ impl<'a> ObjectType<'a> {
     pub fn entity(&self) -> Option<&'static Entity> {
         match self {
             Self::Builtin(entity) => Some(entity),
-            Self::Custom(_) => None,
+            Self::Custom(_) | Self::Named(_) => None,
         }
     }
+}
+
+/// A custom object's name as HubSpot allows it: a letter, then letters,
+/// digits and underscores (which also covers `p<portal>_<name>`).
+fn is_custom_name(text: &str) -> bool {
+    text.len() <= MAX_CUSTOM_NAME_CHARS
+        && text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Whether `text` is a built-in name in other letter case, singular, or
+/// without its separators (`Contacts`, `deal`, `LINE_ITEM`, `lineitems`).
+fn near_builtin(text: &str) -> bool {
+    let fold = |name: &str| {
+        let folded: String = name
+            .chars()
+            .filter(|c| *c != '_')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        folded.strip_suffix('s').map(str::to_owned).unwrap_or(folded)
+    };
+    let given = fold(text);
+    ENTITIES
+        .iter()
+        .any(|entity| fold(entity.name) == given || fold(entity.path_name) == given)
 }
 
 /// The connector's entity names, in the specification's order.
@@ -305,15 +407,40 @@ mod tests {
     #[test]
     fn custom_object_type_ids_are_accepted_and_kept() {
         assert_eq!(ObjectType::parse("2-3604285"), Ok(ObjectType::Custom("2-3604285")));
-        for bad in ["2-", "2-12a", "2-1234567890123456789", "3-1", "p_cars"] {
+        for bad in ["2-", "2-12a", "2-1234567890123456789", "3-1"] {
             assert_eq!(ObjectType::parse(bad), Err(UnknownObjectType), "{bad}");
+        }
+    }
+
+    #[test]
+    fn custom_object_names_wait_for_the_schemas() {
+        for name in ["pets", "p12345678_pets", "Vehicles", "p_cars"] {
+            assert_eq!(ObjectType::parse(name), Ok(ObjectType::Named(name)), "{name}");
+        }
+        for bad in ["my pets", "_pets", "9lives", "pets-2", "", &"x".repeat(101)] {
+            assert_eq!(ObjectType::parse(bad), Err(UnknownObjectType), "{bad}");
+        }
+    }
+
+    #[test]
+    fn near_misses_of_built_in_names_are_refused_at_once() {
+        for near in [
+            "Contacts",
+            "contact",
+            "DEAL",
+            "Leads",
+            "lineitems",
+            "LINE_ITEM",
+            "postalMail",
+            "Postal_Mail",
+        ] {
+            assert_eq!(ObjectType::parse(near), Err(UnknownObjectType), "{near}");
         }
     }
 
     #[test]
     fn unknown_names_are_rejected_with_the_list_of_entities() {
         assert_eq!(ObjectType::parse("Contacts"), Err(UnknownObjectType));
-        assert_eq!(ObjectType::parse("Leads"), Err(UnknownObjectType));
         let message = UnknownObjectType.to_string();
         for entity in ENTITIES {
             assert!(message.contains(entity.name), "{message}");

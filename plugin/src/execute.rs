@@ -1,16 +1,27 @@
 //! One entry point per action, shared by `tool.invoke` and the `crm` functions:
-//! validate and plan the request, then send it and decode the answer as `D`.
+//! check and plan the request, resolve what only the account knows (custom
+//! objects by name, owners by e-mail), then send it and decode the answer as `D`.
 
-use crate::answer::Decode;
+use serde::de::DeserializeOwned;
+
+use crate::action::Action;
+use crate::answer::{Decode, Page, PropertyDefinition, PropertyList};
 use crate::api_version::ApiVersion;
 use crate::client::Client;
 use crate::connection::Connection;
 use crate::connection_test::{self, ConnectionReport};
+use crate::entity::ObjectType;
 use crate::error::Error;
 use crate::http::HttpRequest;
+use crate::input_path::{Field, InputPath, PropertyPart};
+use crate::limits::{MAX_LIST_LIMIT, MAX_OWNERS};
+use crate::lookup::{Collected, Lookups};
+use crate::object_types::{self, ObjectTypeInfo};
 use crate::plan;
+use crate::property_search::{self, PropertyText};
 use crate::request::{
-    ArchiveRequest, CreateRequest, PipelinesRequest, PropertiesRequest, ReadRequest, StageRequest, UpdateRequest,
+    ArchiveRequest, CreateRequest, ListRequest, OwnersRequest, PipelinesRequest, PropertiesRequest, ReadRequest,
+    StageRequest, UpdateRequest,
 };
 use crate::retry::RetryPolicy;
 use crate::search::SearchRequest;
@@ -22,7 +33,7 @@ pub fn create<T: Transport, D: Decode>(
     connection: &Connection,
     request: &CreateRequest,
 ) -> Result<D, Error> {
-    send(transport, connection, |version| plan::create(request, version))
+    send(transport, connection, request, plan::create)
 }
 
 /// Reads a record.
@@ -31,7 +42,7 @@ pub fn read<T: Transport, D: Decode>(
     connection: &Connection,
     request: &ReadRequest,
 ) -> Result<D, Error> {
-    send(transport, connection, |version| plan::read(request, version))
+    send(transport, connection, request, plan::read)
 }
 
 /// Updates a record; HubSpot answers with it.
@@ -40,7 +51,7 @@ pub fn update<T: Transport, D: Decode>(
     connection: &Connection,
     request: &UpdateRequest,
 ) -> Result<D, Error> {
-    send(transport, connection, |version| plan::update(request, version))
+    send(transport, connection, request, plan::update)
 }
 
 /// Archives a record; HubSpot answers 204 with no body.
@@ -49,7 +60,7 @@ pub fn archive<T: Transport>(
     connection: &Connection,
     request: &ArchiveRequest,
 ) -> Result<(), Error> {
-    send(transport, connection, |version| plan::archive(request, version))
+    send(transport, connection, request, plan::archive)
 }
 
 /// Searches records; HubSpot answers with one page.
@@ -58,7 +69,7 @@ pub fn search<T: Transport, D: Decode>(
     connection: &Connection,
     request: &SearchRequest,
 ) -> Result<D, Error> {
-    send(transport, connection, |version| plan::search(request, version))
+    send(transport, connection, request, plan::search)
 }
 
 /// Lists an object type's pipelines with their stages.
@@ -67,7 +78,7 @@ pub fn get_pipelines<T: Transport, D: Decode>(
     connection: &Connection,
     request: &PipelinesRequest,
 ) -> Result<D, Error> {
-    send(transport, connection, |version| plan::pipelines(request, version))
+    send(transport, connection, request, plan::pipelines)
 }
 
 /// Reads one pipeline stage.
@@ -76,16 +87,95 @@ pub fn get_pipeline_stage<T: Transport, D: Decode>(
     connection: &Connection,
     request: &StageRequest,
 ) -> Result<D, Error> {
-    send(transport, connection, |version| plan::stage(request, version))
+    send(transport, connection, request, plan::stage)
 }
 
-/// Lists an object type's property definitions.
-pub fn get_properties<T: Transport, D: Decode>(
+/// Lists an object type's property definitions as HubSpot's JSON, narrowed
+/// to the request's query and made compact when it asks.
+pub fn get_properties_json<T: Transport>(
     transport: &mut T,
     connection: &Connection,
     request: &PropertiesRequest,
-) -> Result<D, Error> {
-    send(transport, connection, |version| plan::properties(request, version))
+) -> Result<String, Error> {
+    let Page { results, .. } = send::<_, _, Page<serde_json::Value>>(transport, connection, request, plan::properties)?;
+    Ok(property_search::narrow(
+        results,
+        request.query.as_deref(),
+        request.compact,
+    ))
+}
+
+/// Lists an object type's property definitions, the query's best matches first.
+pub fn get_properties<T: Transport>(
+    transport: &mut T,
+    connection: &Connection,
+    request: &PropertiesRequest,
+) -> Result<Vec<PropertyDefinition>, Error> {
+    let PropertyList { results } = send(transport, connection, request, plan::properties)?;
+    Ok(property_search::select(
+        results,
+        request.query.as_deref(),
+        |definition| PropertyText {
+            name: &definition.name,
+            label: &definition.label,
+            description: &definition.description,
+            group: &definition.group_name,
+        },
+    ))
+}
+
+/// Lists records in HubSpot's order: one page, or page after page up to
+/// `max_results` (the list endpoint has neither search's 10,000-result cap
+/// nor its rate limit).
+pub fn list<T: Transport, R: DeserializeOwned>(
+    transport: &mut T,
+    connection: &Connection,
+    request: &ListRequest,
+) -> Result<Collected<R>, Error> {
+    let (mut lookups, first) = begin(transport, connection, request, plan::list)?;
+    let version = lookups.version();
+    let resolved = resolve(&mut lookups, request)?;
+    let request = resolved.as_ref().unwrap_or(request);
+    let Some(max) = request.max_results else {
+        let first = match &resolved {
+            Some(resolved) => plan::list(resolved, version)?,
+            None => first,
+        };
+        let page: Page<R> = lookups.send(&first)?;
+        let next_after = page.next_after().map(str::to_owned);
+        return Ok(Collected {
+            results: page.results,
+            next_after,
+            pages: 1,
+        });
+    };
+    let page_size = request.limit.unwrap_or(MAX_LIST_LIMIT);
+    lookups.collect(request.after.clone(), max as usize, |after, wanted| {
+        let size = u32::try_from(wanted).map_or(page_size, |wanted| wanted.min(page_size));
+        plan::list_page(request, version, after, Some(size))
+    })
+}
+
+/// The account's owners, every page (up to the connector's cap).
+pub fn get_owners<T: Transport, R: DeserializeOwned>(
+    transport: &mut T,
+    connection: &Connection,
+    request: &OwnersRequest,
+) -> Result<Collected<R>, Error> {
+    let (mut lookups, _) = begin(transport, connection, request, |request, version| {
+        plan::owners_page(request, version, None)
+    })?;
+    let version = lookups.version();
+    lookups.collect(None, MAX_OWNERS, |after, _| plan::owners_page(request, version, after))
+}
+
+/// HubSpot's standard object types and the account's custom objects.
+pub fn get_object_types<T: Transport>(
+    transport: &mut T,
+    connection: &Connection,
+) -> Result<Vec<ObjectTypeInfo>, Error> {
+    let (mut lookups, _) = begin(transport, connection, &(), |(), version| Ok(plan::schemas(version)))?;
+    Ok(object_types::all(lookups.schemas()?))
 }
 
 /// Checks the credential and reports what it may read and write; see
@@ -95,21 +185,152 @@ pub fn test_connection<T: Transport>(transport: &mut T, connection: &Connection)
     connection_test::test_connection(&mut client)
 }
 
-/// Plans the request for the connection's API version and sends it under the
-/// default policy; the client decodes the answer inside its retry loop.
+/// Plans the request for the connection's API version, resolves the names
+/// in it, and sends it under the default policy; the client decodes the
+/// answer inside its retry loop.
+fn send<T: Transport, R: Resolvable, D: Decode>(
+    transport: &mut T,
+    connection: &Connection,
+    request: &R,
+    plan: fn(&R, ApiVersion) -> Result<HttpRequest, Error>,
+) -> Result<D, Error> {
+    let (mut lookups, first) = begin(transport, connection, request, plan)?;
+    let http = match resolve(&mut lookups, request)? {
+        Some(resolved) => plan(&resolved, lookups.version())?,
+        None => first,
+    };
+    lookups.send(&http)
+}
+
+/// Checks and plans the request, then the connection; the plan is the
+/// request to send when nothing in it needs resolving.
 ///
 /// The input is checked before the connection, so that a caller fixes its
 /// input first and bad input never costs a request. Until the connection is
 /// checked the plan uses the default version; a connection naming an unknown
 /// version then fails its check, and nothing is sent.
-fn send<T: Transport, D: Decode>(
-    transport: &mut T,
+fn begin<'t, T: Transport, R>(
+    transport: &'t mut T,
     connection: &Connection,
-    plan: impl FnOnce(ApiVersion) -> Result<HttpRequest, Error>,
-) -> Result<D, Error> {
+    request: &R,
+    plan: impl FnOnce(&R, ApiVersion) -> Result<HttpRequest, Error>,
+) -> Result<(Lookups<'t, T>, HttpRequest), Error> {
     let version = ApiVersion::from_connection(connection.api_version.as_deref()).unwrap_or_default();
-    let http = plan(version)?;
-    Client::new(transport, connection, RetryPolicy::default())?.send(&http)
+    let first = plan(request, version)?;
+    let client = Client::new(transport, connection, RetryPolicy::default())?;
+    Ok((Lookups::new(client, version), first))
+}
+
+/// The request with custom object names turned into type ids and owners
+/// given by e-mail or name into owner ids; `None` when nothing needed it.
+fn resolve<T: Transport, R: Resolvable>(lookups: &mut Lookups<'_, T>, request: &R) -> Result<Option<R>, Error> {
+    let mut resolved = request.clone();
+    let mut changed = false;
+    for (path, object_type) in resolved.object_types() {
+        if let Ok(ObjectType::Named(name)) = ObjectType::parse(object_type) {
+            let name = name.to_owned();
+            *object_type = lookups.custom_type_id(&name, &path)?;
+            changed = true;
+        }
+    }
+    if let Some((object_type, properties)) = resolved.written() {
+        // Checked before anything was sent, and resolved above.
+        if let Ok(object_type) = ObjectType::parse(object_type) {
+            let at = InputPath::root().field(Field::Properties);
+            for (index, (name, value)) in properties.iter_mut().enumerate() {
+                if names_an_owner(value) && lookups.is_owner_property(object_type, name)? {
+                    *value = lookups.owner_id(value, &at.property(index, name, PropertyPart::Value))?;
+                    changed = true;
+                }
+            }
+        }
+    }
+    Ok(changed.then_some(resolved))
+}
+
+/// A value an owner property takes only after resolution: not empty, not an id.
+fn names_an_owner(value: &str) -> bool {
+    let value = value.trim();
+    !value.is_empty() && !value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A request that may name what only the account can resolve.
+trait Resolvable: Clone {
+    /// The object types it names, each with where it is in the input.
+    fn object_types(&mut self) -> Vec<(InputPath, &mut String)>;
+
+    /// The property values it writes, with their object type.
+    fn written(&mut self) -> Option<(&str, &mut [(String, String)])> {
+        None
+    }
+}
+
+/// The request's own object type, at the action's object type member.
+macro_rules! names_one_object_type {
+    ($($request:ty => $action:expr),* $(,)?) => {$(
+        impl Resolvable for $request {
+            fn object_types(&mut self) -> Vec<(InputPath, &mut String)> {
+                vec![($action.object_type_path(), &mut self.object_type)]
+            }
+        }
+    )*};
+}
+
+names_one_object_type! {
+    ArchiveRequest => Action::Archive,
+    SearchRequest => Action::Search,
+    PipelinesRequest => Action::GetPipelines,
+    StageRequest => Action::GetPipelineStage,
+    PropertiesRequest => Action::GetProperties,
+}
+
+impl Resolvable for CreateRequest {
+    fn object_types(&mut self) -> Vec<(InputPath, &mut String)> {
+        vec![(Action::Create.object_type_path(), &mut self.object_type)]
+    }
+
+    fn written(&mut self) -> Option<(&str, &mut [(String, String)])> {
+        Some((&self.object_type, &mut self.properties))
+    }
+}
+
+impl Resolvable for UpdateRequest {
+    fn object_types(&mut self) -> Vec<(InputPath, &mut String)> {
+        vec![(Action::Update.object_type_path(), &mut self.object_type)]
+    }
+
+    fn written(&mut self) -> Option<(&str, &mut [(String, String)])> {
+        Some((&self.object_type, &mut self.properties))
+    }
+}
+
+impl Resolvable for ReadRequest {
+    fn object_types(&mut self) -> Vec<(InputPath, &mut String)> {
+        with_associations(Action::Read, &mut self.object_type, &mut self.associations)
+    }
+}
+
+impl Resolvable for ListRequest {
+    fn object_types(&mut self) -> Vec<(InputPath, &mut String)> {
+        with_associations(Action::List, &mut self.object_type, &mut self.associations)
+    }
+}
+
+/// A record's type and the associated types to return with it.
+fn with_associations<'r>(
+    action: Action,
+    object_type: &'r mut String,
+    associations: &'r mut [String],
+) -> Vec<(InputPath, &'r mut String)> {
+    let at = InputPath::root().field(Field::Associations);
+    let mut types = vec![(action.object_type_path(), object_type)];
+    types.extend(
+        associations
+            .iter_mut()
+            .enumerate()
+            .map(|(index, name)| (at.index(index), name)),
+    );
+    types
 }
 
 #[cfg(test)]
@@ -241,5 +462,157 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(transport.sent.is_empty());
+    }
+
+    const SCHEMAS: &str = r#"{"results":[{"name":"pets","fullyQualifiedName":"p1_pets","objectTypeId":"2-3604285",
+        "labels":{"singular":"Pet","plural":"Pets"},"requiredProperties":["pet_name"],"archived":false}]}"#;
+    const BASE: &str = "http://127.0.0.1:9";
+
+    fn urls(transport: &Scripted) -> Vec<String> {
+        transport
+            .sent
+            .iter()
+            .map(|sent| sent.1.trim_start_matches(BASE).to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn a_custom_object_named_by_name_is_read_by_its_type_id_after_one_schema_lookup() {
+        let mut transport = Scripted::answering(vec![Ok(json(200, SCHEMAS)), Ok(json(200, r#"{"id":"7"}"#))]);
+        let request = ReadRequest {
+            object_type: "Pets".into(),
+            record_id: "7".into(),
+            associations: vec!["pets".into(), "contacts".into()],
+            ..ReadRequest::default()
+        };
+        let answer = read::<_, Json>(&mut transport, &connection(), &request);
+        assert_eq!(answer, Ok(Json(r#"{"id":"7"}"#.into())));
+        assert_eq!(
+            urls(&transport),
+            [
+                "/crm-object-schemas/2026-09/schemas",
+                "/crm/objects/2026-09/2-3604285/7?associations=2-3604285&associations=contacts",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_custom_object_lists_the_account_s_and_sends_nothing_to_its_path() {
+        let mut transport = Scripted::answering(vec![Ok(json(200, SCHEMAS))]);
+        let request = SearchRequest {
+            object_type: "cars".into(),
+            ..SearchRequest::default()
+        };
+        match search::<_, Json>(&mut transport, &connection(), &request) {
+            Err(Error::InvalidInput(problem)) => {
+                assert_eq!(problem.path_in(Vocabulary::Json), "entity");
+                assert!(problem.message.contains("pets (2-3604285)"), "{}", problem.message);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(urls(&transport), ["/crm-object-schemas/2026-09/schemas"]);
+    }
+
+    const OWNERS: &str = r#"{"results":[
+        {"id":"11","email":"jade.chen@example.com","firstName":"Jade","lastName":"Chen","archived":false},
+        {"id":"14","email":"jade.chan@example.com","firstName":"Jade","lastName":"Chan","archived":false}]}"#;
+
+    fn deal_owned_by(owner: &str) -> UpdateRequest {
+        UpdateRequest {
+            object_type: "deals".into(),
+            record_id: "5".into(),
+            properties: vec![
+                ("dealname".into(), "x@example.com".into()),
+                ("hubspot_owner_id".into(), owner.into()),
+            ],
+            id_property: None,
+        }
+    }
+
+    #[test]
+    fn an_owner_given_by_e_mail_is_written_as_the_owner_s_id() {
+        let one = r#"{"results":[{"id":"11","email":"jade.chen@example.com","archived":false}]}"#;
+        let mut transport = Scripted::answering(vec![Ok(json(200, one)), Ok(json(200, r#"{"id":"5"}"#))]);
+        let answer = update::<_, Json>(&mut transport, &connection(), &deal_owned_by("Jade.Chen@example.com"));
+        assert!(answer.is_ok(), "{answer:?}");
+        assert_eq!(
+            urls(&transport),
+            [
+                "/crm/owners/2026-09?limit=100&email=Jade.Chen%40example.com",
+                "/crm/objects/2026-09/deals/5"
+            ]
+        );
+        assert_eq!(
+            transport.sent[1].3.as_deref(),
+            Some(r#"{"properties":{"dealname":"x@example.com","hubspot_owner_id":"11"}}"#)
+        );
+    }
+
+    #[test]
+    fn an_owner_given_by_full_name_is_found_among_all_owners() {
+        let mut transport = Scripted::answering(vec![Ok(json(200, OWNERS)), Ok(json(200, r#"{"id":"5"}"#))]);
+        let answer = update::<_, Json>(&mut transport, &connection(), &deal_owned_by("jade chan"));
+        assert!(answer.is_ok(), "{answer:?}");
+        assert!(
+            transport.sent[1]
+                .3
+                .as_deref()
+                .unwrap()
+                .contains(r#""hubspot_owner_id":"14""#)
+        );
+    }
+
+    #[test]
+    fn an_unknown_owner_names_the_closest_and_writes_nothing() {
+        let none = r#"{"results":[]}"#;
+        let mut transport = Scripted::answering(vec![Ok(json(200, none)), Ok(json(200, OWNERS))]);
+        match update::<_, Json>(&mut transport, &connection(), &deal_owned_by("jade.chen@exmaple.com")) {
+            Err(Error::InvalidInput(problem)) => {
+                assert_eq!(problem.path_in(Vocabulary::Json), "properties.hubspot_owner_id");
+                assert!(
+                    problem
+                        .message
+                        .contains("the closest are jade.chen@example.com (Jade Chen, id 11)"),
+                    "{}",
+                    problem.message
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(transport.sent.iter().all(|sent| sent.0 == Method::Get));
+    }
+
+    #[test]
+    fn owner_ids_and_other_e_mail_values_cost_no_lookup() {
+        let mut transport = Scripted::answering(vec![Ok(json(200, r#"{"id":"5"}"#))]);
+        let answer = update::<_, Json>(&mut transport, &connection(), &deal_owned_by("11"));
+        assert!(answer.is_ok(), "{answer:?}");
+        assert_eq!(urls(&transport), ["/crm/objects/2026-09/deals/5"]);
+    }
+
+    #[test]
+    fn a_listing_follows_the_cursor_up_to_max_results_and_hands_back_the_rest() {
+        let page = |ids: &[u32], next: Option<u32>| {
+            let results: Vec<String> = ids.iter().map(|id| format!(r#"{{"id":"{id}"}}"#)).collect();
+            let paging = next.map_or(String::new(), |n| format!(r#","paging":{{"next":{{"after":"{n}"}}}}"#));
+            Ok(json(200, &format!(r#"{{"results":[{}]{paging}}}"#, results.join(","))))
+        };
+        let mut transport = Scripted::answering(vec![page(&[1, 2], Some(3)), page(&[3], Some(4))]);
+        let request = ListRequest {
+            object_type: "contacts".into(),
+            limit: Some(2),
+            max_results: Some(3),
+            ..ListRequest::default()
+        };
+        let listed = list::<_, serde_json::Value>(&mut transport, &connection(), &request).unwrap();
+        assert_eq!(listed.results.len(), 3);
+        assert_eq!((listed.next_after.as_deref(), listed.pages), (Some("4"), 2));
+        assert_eq!(
+            urls(&transport),
+            [
+                "/crm/objects/2026-09/contacts?limit=2",
+                "/crm/objects/2026-09/contacts?limit=1&after=3"
+            ]
+        );
     }
 }

@@ -6,10 +6,12 @@ use serde_json::{Map, Value};
 use crate::action::Action;
 use crate::error::Error;
 use crate::input_path::{Field, InputPath, PropertyPart};
-use crate::limits::{MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_SEARCH_LIMIT, MIN_SEARCH_LIMIT};
+use crate::limits::{
+    MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_LIST_LIMIT, MAX_LIST_RESULTS, MAX_SEARCH_LIMIT, MIN_SEARCH_LIMIT,
+};
 use crate::request::{
-    ActionRequest, ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest,
-    PipelinesRequest, PropertiesRequest, ReadRequest, StageRequest, UpdateRequest,
+    ActionRequest, ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest, ListRequest,
+    OwnersRequest, PipelinesRequest, PropertiesRequest, ReadRequest, StageRequest, UpdateRequest,
 };
 use crate::search::{Arity, Filter, Operand, Operator, SearchRequest, Sort, SortDirection, operator_names};
 use crate::validate::shorten;
@@ -104,8 +106,25 @@ pub fn parse(action: Action, input_json: &str) -> Result<ActionRequest, Error> {
         Action::GetProperties => ActionRequest::GetProperties(PropertiesRequest {
             object_type: input.required_str(Field::ObjectType)?,
             archived: input.optional_bool(Field::Archived)?,
+            query: input.optional_str(Field::Query)?,
+            compact: input.optional_bool(Field::Compact)?,
         }),
         Action::TestConnection => ActionRequest::TestConnection,
+        Action::List => ActionRequest::List(ListRequest {
+            object_type: input.required_str(Field::Entity)?,
+            properties: input.optional_names(Field::Properties)?,
+            properties_with_history: input.optional_names(Field::PropertiesWithHistory)?,
+            associations: input.optional_names(Field::Associations)?,
+            archived: input.optional_bool(Field::Archived)?,
+            limit: input.optional_count(Field::Limit, MAX_LIST_LIMIT)?,
+            after: input.optional_cursor(Field::After)?,
+            max_results: input.optional_count(Field::MaxResults, MAX_LIST_RESULTS)?,
+        }),
+        Action::GetOwners => ActionRequest::GetOwners(OwnersRequest {
+            email: input.optional_str(Field::Email)?,
+            archived: input.optional_bool(Field::Archived)?,
+        }),
+        Action::GetObjectTypes => ActionRequest::GetObjectTypes,
     })
 }
 
@@ -205,6 +224,34 @@ impl<'a> Object<'a> {
                 format!("must be true or false, not {}", kind(other)),
             )),
         }
+    }
+
+    /// A whole number from 1 to `max`, if present.
+    fn optional_count(&self, field: Field, max: u32) -> Result<Option<u32>, Error> {
+        let Some(value) = self.optional(field) else {
+            return Ok(None);
+        };
+        let count = match value {
+            Value::Number(number) => whole_number(number).and_then(|n| u32::try_from(n).ok()),
+            _ => None,
+        };
+        match count {
+            Some(count) if (1..=max).contains(&count) => Ok(Some(count)),
+            _ => Err(Error::invalid(
+                &self.path(field),
+                format!(
+                    "must be a whole number from 1 to {max}, not {}",
+                    shorten(&value.to_string())
+                ),
+            )),
+        }
+    }
+
+    /// A paging cursor: HubSpot's text, or a number taken as its decimal text.
+    fn optional_cursor(&self, field: Field) -> Result<Option<String>, Error> {
+        self.optional(field)
+            .map(|value| id(value, &self.path(field)))
+            .transpose()
     }
 
     fn optional_names(&self, field: Field) -> Result<Vec<String>, Error> {

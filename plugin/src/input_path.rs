@@ -76,6 +76,12 @@ pub enum Field {
     AssociationCategory,
     /// An association type's id.
     AssociationTypeId,
+    /// Records to read by following the cursor.
+    MaxResults,
+    /// An owner's e-mail address.
+    Email,
+    /// Answer with the essentials only.
+    Compact,
 }
 
 impl Field {
@@ -118,6 +124,9 @@ impl Field {
             Self::Types => (Some("types"), Some("types")),
             Self::AssociationCategory => (Some("associationCategory"), Some("category")),
             Self::AssociationTypeId => (Some("associationTypeId"), Some("type-id")),
+            Self::MaxResults => (Some("maxResults"), Some("max-results")),
+            Self::Email => (Some("email"), Some("email")),
+            Self::Compact => (Some("compact"), Some("compact")),
         }
     }
 
@@ -325,7 +334,10 @@ mod tests {
         assert_eq!(wit(&object_type, Action::GetPipelines), "object-type");
         assert_eq!(json(&object_type), "entity");
         let properties_type = InputPath::root().field(Field::ObjectType);
-        assert_eq!(wit(&properties_type, Action::GetProperties), "object-type");
+        assert_eq!(
+            wit(&properties_type, Action::GetProperties),
+            "properties-request.object-type"
+        );
         assert_eq!(json(&properties_type), "objectType");
         let stage = InputPath::root().field(Field::StageId);
         assert_eq!(wit(&stage, Action::GetPipelineStage), "stage-id");

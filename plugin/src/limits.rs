@@ -43,3 +43,15 @@ pub const MAX_TOKEN_CHARS: usize = 4096;
 
 /// Largest response body read from HubSpot.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Largest page of the list endpoint (HubSpot: 100).
+pub const MAX_LIST_LIMIT: u32 = 100;
+/// Most records one `list` follows its cursor to. HubSpot's list endpoint has
+/// no cap; this one keeps the answer within the sandbox's memory.
+pub const MAX_LIST_RESULTS: u32 = 50_000;
+/// Owners asked for per request (HubSpot's default page size).
+pub const OWNERS_PAGE: u32 = 100;
+/// Most owners read for one call, page after page.
+pub const MAX_OWNERS: usize = 10_000;
+/// Longest e-mail address (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;

@@ -7,9 +7,10 @@ use crate::api_version::{ApiVersion, Family};
 use crate::entity::ObjectType;
 use crate::error::Error;
 use crate::http::{HttpRequest, Method, PathBuilder, Repeatable};
+use crate::limits::{MAX_LIST_LIMIT, OWNERS_PAGE};
 use crate::request::{
-    ActionRequest, ArchiveRequest, AssociationInput, CreateRequest, PipelinesRequest, PropertiesRequest, ReadRequest,
-    StageRequest, UpdateRequest,
+    ActionRequest, ArchiveRequest, AssociationInput, CreateRequest, ListRequest, OwnersRequest, PipelinesRequest,
+    PropertiesRequest, ReadRequest, StageRequest, UpdateRequest,
 };
 use crate::search::{Filter, Operand, SearchRequest};
 use crate::validate;
@@ -120,9 +121,80 @@ pub fn properties(request: &PropertiesRequest, version: ApiVersion) -> Result<Ht
     Ok(get(path.finish()))
 }
 
+/// One page of `GET {objects}/{type}`, once the request passed
+/// [`validate::list`]: from `after` (the request's own cursor for the first
+/// page), `page_size` records.
+pub fn list_page(
+    request: &ListRequest,
+    version: ApiVersion,
+    after: Option<&str>,
+    page_size: Option<u32>,
+) -> Result<HttpRequest, Error> {
+    let types = validate::list(request)?;
+    let associations: Vec<String> = types
+        .associations
+        .iter()
+        .map(|object_type| object_type.path_segment().to_owned())
+        .collect();
+    let mut path = objects_path(version, types.object_type)
+        .query_list("properties", &request.properties)
+        .query_list("propertiesWithHistory", &request.properties_with_history)
+        .query_list("associations", &associations);
+    if request.archived {
+        path = path.query("archived", "true");
+    }
+    if let Some(size) = page_size {
+        path = path.query("limit", &size.to_string());
+    }
+    if let Some(after) = after {
+        path = path.query("after", after);
+    }
+    Ok(get(path.finish()))
+}
+
+/// The first page of a listing: the caller's cursor and page size, or
+/// HubSpot's largest page when the connector follows the cursor.
+pub fn list(request: &ListRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
+    let page_size = match request.max_results {
+        Some(max) => Some(request.limit.unwrap_or(MAX_LIST_LIMIT).min(max)),
+        None => request.limit,
+    };
+    list_page(request, version, request.after.as_deref(), page_size)
+}
+
+/// One page of `GET {owners}`, once the request passed [`validate::owners`].
+pub fn owners_page(request: &OwnersRequest, version: ApiVersion, after: Option<&str>) -> Result<HttpRequest, Error> {
+    validate::owners(request)?;
+    let mut path = PathBuilder::new(&version.prefix(Family::Owners)).query("limit", &OWNERS_PAGE.to_string());
+    if let Some(email) = &request.email {
+        path = path.query("email", email);
+    }
+    if request.archived {
+        path = path.query("archived", "true");
+    }
+    if let Some(after) = after {
+        path = path.query("after", after);
+    }
+    Ok(get(path.finish()))
+}
+
+/// `GET {schemas}`: the account's custom object schemas, in one answer.
+pub fn schemas(version: ApiVersion) -> HttpRequest {
+    get(PathBuilder::new(&version.prefix(Family::Schemas)).finish())
+}
+
+/// `GET {properties}/{type}/{name}`: one property's definition.
+pub fn property_definition(object_type: ObjectType<'_>, name: &str, version: ApiVersion) -> HttpRequest {
+    get(PathBuilder::new(&version.prefix(Family::Properties))
+        .segment(object_type.path_segment())
+        .segment(name)
+        .finish())
+}
+
 impl ActionRequest {
     /// Checks everything that can be checked without HubSpot and builds the
-    /// HTTP request; `None` for the connection test, which makes its own.
+    /// HTTP request (the first, for the actions that page or look names up);
+    /// `None` for the connection test, which makes its own.
     pub fn to_http(&self, version: ApiVersion) -> Result<Option<HttpRequest>, Error> {
         match self {
             Self::Create(request) => create(request, version),
@@ -134,6 +206,9 @@ impl ActionRequest {
             Self::GetPipelineStage(request) => stage(request, version),
             Self::GetProperties(request) => properties(request, version),
             Self::TestConnection => return Ok(None),
+            Self::List(request) => list(request, version),
+            Self::GetOwners(request) => owners_page(request, version, None),
+            Self::GetObjectTypes => Ok(schemas(version)),
         }
         .map(Some)
     }
@@ -326,6 +401,8 @@ mod tests {
         let properties = http(ActionRequest::GetProperties(PropertiesRequest {
             object_type: "companies".into(),
             archived: true,
+            query: Some("phone".into()),
+            compact: true,
         }));
         assert_eq!(
             properties.path_and_query,

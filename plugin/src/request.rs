@@ -137,6 +137,42 @@ pub struct PropertiesRequest {
     pub object_type: String,
     /// Return the archived properties instead of the active ones.
     pub archived: bool,
+    /// Keep only the properties whose name, label, description or group
+    /// matches every word, best matches first.
+    pub query: Option<String>,
+    /// Answer with what a model needs to write a value, not the whole definition.
+    pub compact: bool,
+}
+
+/// `GET /crm/v3/objects/{type}`: records in HubSpot's list order, following
+/// the cursor up to `max_results`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListRequest {
+    /// The object type as given.
+    pub object_type: String,
+    /// Properties to return.
+    pub properties: Vec<String>,
+    /// Properties to return with history.
+    pub properties_with_history: Vec<String>,
+    /// Associated object types to return.
+    pub associations: Vec<String>,
+    /// List the recycle bin instead.
+    pub archived: bool,
+    /// Records per request; HubSpot's default when absent.
+    pub limit: Option<u32>,
+    /// Cursor to start from.
+    pub after: Option<String>,
+    /// Follow the cursor until this many records are read; one page when absent.
+    pub max_results: Option<u32>,
+}
+
+/// `GET /crm/v3/owners`: the account's owners, every page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnersRequest {
+    /// Only the owner with this e-mail address.
+    pub email: Option<String>,
+    /// List the deactivated owners instead of the active ones.
+    pub archived: bool,
 }
 
 /// A request for one action.
@@ -160,6 +196,12 @@ pub enum ActionRequest {
     GetProperties(PropertiesRequest),
     /// Check the credential.
     TestConnection,
+    /// See [`ListRequest`].
+    List(ListRequest),
+    /// See [`OwnersRequest`].
+    GetOwners(OwnersRequest),
+    /// The standard object types and the account's custom objects.
+    GetObjectTypes,
 }
 
 impl ActionRequest {
@@ -175,6 +217,9 @@ impl ActionRequest {
             Self::GetPipelineStage(_) => Action::GetPipelineStage,
             Self::GetProperties(_) => Action::GetProperties,
             Self::TestConnection => Action::TestConnection,
+            Self::List(_) => Action::List,
+            Self::GetOwners(_) => Action::GetOwners,
+            Self::GetObjectTypes => Action::GetObjectTypes,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! connector's own report) out, through the same entry points as `crm`.
 
 use serde_json::json;
+use serde_json::value::RawValue;
 
 use crate::action::Action;
 use crate::answer::Json;
@@ -10,6 +11,7 @@ use crate::connection_test::ConnectionReport;
 use crate::error::Error;
 use crate::execute;
 use crate::input;
+use crate::lookup::Collected;
 use crate::request::ActionRequest;
 use crate::transport::Transport;
 
@@ -34,11 +36,28 @@ pub fn invoke<T: Transport>(
         ActionRequest::Search(request) => raw(execute::search(transport, connection, request)),
         ActionRequest::GetPipelines(request) => raw(execute::get_pipelines(transport, connection, request)),
         ActionRequest::GetPipelineStage(request) => raw(execute::get_pipeline_stage(transport, connection, request)),
-        ActionRequest::GetProperties(request) => raw(execute::get_properties(transport, connection, request)),
+        ActionRequest::GetProperties(request) => execute::get_properties_json(transport, connection, request),
         ActionRequest::TestConnection => {
             execute::test_connection(transport, connection).map(|report| report_json(&report))
         }
+        ActionRequest::List(request) => execute::list(transport, connection, request).map(listing),
+        ActionRequest::GetOwners(request) => execute::get_owners(transport, connection, request).map(listing),
+        ActionRequest::GetObjectTypes => {
+            execute::get_object_types(transport, connection).map(|types| json!({ "results": types }).to_string())
+        }
     }
+}
+
+/// Records or owners read page after page, in HubSpot's shape: every one as
+/// HubSpot sent it, and the cursor to go on from when some are left.
+fn listing(collected: Collected<Box<RawValue>>) -> String {
+    let items: Vec<&str> = collected.results.iter().map(|item| item.get()).collect();
+    let mut text = format!("{{\"results\":[{}]", items.join(","));
+    if let Some(after) = collected.next_after {
+        text.push_str(&format!(",\"paging\":{}", json!({ "next": { "after": after } })));
+    }
+    text.push('}');
+    text
 }
 
 /// HubSpot answers an archive with no body; `invoke` names the record.
@@ -93,7 +112,7 @@ mod tests {
     fn invalid_input_sends_nothing() {
         let mut transport = Scripted::default();
         for (action, input) in [
-            ("create", r#"{"entity":"widgets","properties":{}}"#),
+            ("create", r#"{"entity":"contact","properties":{}}"#),
             ("read", r#"{"entity":"contacts"}"#),
             ("search", r#"{"entity":"contacts","searchObj":{"limit":500}}"#),
             ("explode", "{}"),

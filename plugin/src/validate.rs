@@ -8,13 +8,13 @@ use crate::entity::{ENTITIES, Entity, ObjectType, UnknownObjectType};
 use crate::error::Error;
 use crate::input_path::{Field, InputPath, PropertyPart};
 use crate::limits::{
-    MAX_ASSOCIATION_TYPES, MAX_ASSOCIATIONS, MAX_FILTER_GROUPS, MAX_FILTER_VALUES, MAX_FILTERS_PER_GROUP,
-    MAX_FILTERS_TOTAL, MAX_ID_CHARS, MAX_NAME_CHARS, MAX_NAME_LIST, MAX_PROPERTIES, MAX_PROPERTY_VALUE_CHARS,
-    MAX_QUERY_CHARS, MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS, MAX_SORTS, MIN_SEARCH_LIMIT,
+    MAX_ASSOCIATION_TYPES, MAX_ASSOCIATIONS, MAX_EMAIL_CHARS, MAX_FILTER_GROUPS, MAX_FILTER_VALUES,
+    MAX_FILTERS_PER_GROUP, MAX_FILTERS_TOTAL, MAX_ID_CHARS, MAX_NAME_CHARS, MAX_NAME_LIST, MAX_PROPERTIES,
+    MAX_PROPERTY_VALUE_CHARS, MAX_QUERY_CHARS, MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS, MAX_SORTS, MIN_SEARCH_LIMIT,
 };
 use crate::request::{
-    ArchiveRequest, AssociationInput, CreateRequest, PipelinesRequest, PropertiesRequest, ReadRequest, StageRequest,
-    UpdateRequest,
+    ArchiveRequest, AssociationInput, CreateRequest, ListRequest, OwnersRequest, PipelinesRequest, PropertiesRequest,
+    ReadRequest, StageRequest, UpdateRequest,
 };
 use crate::search::{Arity, Operand, SearchRequest};
 
@@ -130,7 +130,75 @@ pub fn stage(request: &StageRequest) -> Result<ObjectType<'_>, Error> {
 
 /// Checks a property listing; its object type, resolved.
 pub fn properties(request: &PropertiesRequest) -> Result<ObjectType<'_>, Error> {
-    object_type(&request.object_type, &Action::GetProperties.object_type_path())
+    let object_type = object_type(&request.object_type, &Action::GetProperties.object_type_path())?;
+    if let Some(query) = &request.query {
+        check_query(query, &InputPath::root().field(Field::Query))?;
+    }
+    Ok(object_type)
+}
+
+/// Checks a listing; its object type and associated types, resolved.
+pub fn list(request: &ListRequest) -> Result<ReadTypes<'_>, Error> {
+    let root = InputPath::root();
+    let object_type = object_type(&request.object_type, &Action::List.object_type_path())?;
+    check_names(&request.properties, &root.field(Field::Properties))?;
+    check_names(
+        &request.properties_with_history,
+        &root.field(Field::PropertiesWithHistory),
+    )?;
+    if let Some(after) = &request.after {
+        check_identifier(after, &root.field(Field::After))?;
+    }
+    let associations = association_types(&request.associations, &root.field(Field::Associations))?;
+    Ok(ReadTypes {
+        object_type,
+        associations,
+    })
+}
+
+/// Checks an owner listing: an e-mail filter must look like one.
+pub fn owners(request: &OwnersRequest) -> Result<(), Error> {
+    match &request.email {
+        Some(email) if !is_email(email) => Err(Error::invalid(
+            &InputPath::root().field(Field::Email),
+            format!(
+                "`{}` is not an e-mail address; give an owner's address such as jane@example.com, or leave \
+                 `email` out to list every owner",
+                shorten(email)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Text that can only be an e-mail address: one `@` with text on both
+/// sides, no spaces or control characters, within RFC 5321's length.
+pub fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    text.len() <= MAX_EMAIL_CHARS
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.contains('@')
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A free-text query: not blank, within HubSpot's search query limit.
+fn check_query(query: &str, path: &InputPath) -> Result<(), Error> {
+    if query.trim().is_empty() {
+        return Err(Error::invalid(
+            path,
+            "must not be blank; leave it out to list everything",
+        ));
+    }
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::invalid(
+            path,
+            format!("must be at most {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    Ok(())
 }
 
 /// Resolves an object type, or says which names are accepted.
@@ -646,8 +714,8 @@ mod tests {
     #[test]
     fn the_object_type_error_names_the_field_of_the_action() {
         let (path, message) = problem(ActionRequest::GetProperties(PropertiesRequest {
-            object_type: "widgets".into(),
-            archived: false,
+            object_type: "Widgets!".into(),
+            ..PropertiesRequest::default()
         }));
         assert_eq!(path, "objectType");
         assert!(
@@ -680,7 +748,7 @@ mod tests {
         });
         assert_eq!(wit_path(search), "search-request.limit");
         let pipelines = ActionRequest::GetPipelines(PipelinesRequest {
-            object_type: "widgets".into(),
+            object_type: "Deal".into(),
         });
         assert_eq!(wit_path(pipelines), "object-type");
         let create = ActionRequest::Create(CreateRequest {

@@ -31,7 +31,8 @@ fn entry(action: Action) -> Entry {
             description: "Creates a contact, company, deal, ticket, product, line item, quote, call, email, meeting, note, \
                 postal mail, task or lead. Use get-properties first if unsure of property names or of the allowed values of \
                 dropdown properties (HubSpot rejects unknown properties and unknown options, and its error lists the \
-                valid ones). Deals need `dealname`, `pipeline` and `dealstage` (ids from get-pipelines). To link the \
+                valid ones). Deals need `dealname`, `pipeline` and `dealstage` (ids from get-pipelines). \
+                `hubspot_owner_id` takes an owner's id, e-mail address or full name (see get-owners). To link the \
                 new record to existing ones, add associations with HubSpot's default type ids: contact→company 1, \
                 company→contact 2, deal→contact 3, contact→deal 4, deal→company 5, company→deal 6, ticket→contact 16, \
                 contact→ticket 15, deal→line item 19, lead→primary contact 578. A lead needs `hs_lead_name` and an \
@@ -56,7 +57,8 @@ fn entry(action: Action) -> Entry {
             description: "Changes property values of one record, by numeric id or by a unique property named in \
                 `idProperty` (such as email). Only the given properties change; an empty string clears a value. \
                 Read-only properties, unknown properties and values outside a dropdown's options are refused with a \
-                validation error that names the property and, for dropdowns, the allowed values.",
+                validation error that names the property and, for dropdowns, the allowed values. \
+                `hubspot_owner_id` takes an owner's id, e-mail address or full name (see get-owners).",
             output: "The updated record: {id, properties, createdAt, updatedAt, archived}.",
         },
         Action::Archive => Entry {
@@ -93,13 +95,17 @@ fn entry(action: Action) -> Entry {
         },
         Action::GetProperties => Entry {
             title: "List the properties of an object type",
-            description: "Lists every property of an object type: internal name (what create, update, read and search \
+            description: "Lists the properties of an object type: internal name (what create, update, read and search \
                 take), label, data type, field type, group, description, dropdown options, and whether the value is \
-                read-only. Use it to discover the exact names and allowed values before writing. `archived: true` \
-                lists retired properties instead.",
+                read-only. Use it to discover the exact names and allowed values before writing. An object type has \
+                hundreds of properties: give `query` (words matched against name, label, group and description, \
+                best matches first) and `compact: true` (only name, label, type, fieldType, readOnly, \
+                referencedObjectType and the dropdown options' values and labels) to keep the answer small. \
+                `archived: true` lists retired properties instead.",
             output: "{results: [{name, label, type, fieldType, description, groupName, options: [{label, value, \
                 hidden}], modificationMetadata: {readOnlyValue, …}, hasUniqueValue, calculated, hidden, \
-                hubspotDefined, createdAt, updatedAt}]}.",
+                hubspotDefined, referencedObjectType?, createdAt, updatedAt}]}; with `compact`, {results: [{name, \
+                label, type, fieldType, readOnly, referencedObjectType?, options?: [{value, label}]}]}.",
         },
         Action::TestConnection => Entry {
             title: "Test the connection",
@@ -111,6 +117,37 @@ fn entry(action: Action) -> Entry {
                 create a Service Key.",
             output: "{ok: true, hubId, source (\"token-info\" or \"probe\"), grantedScopes, entities: [{entity, read, \
                 write (\"granted\", \"denied\" or \"unknown\"), missingScopes}], missingScopes}.",
+        },
+        Action::List => Entry {
+            title: "List CRM records",
+            description: "Lists the records of one type in HubSpot's order (by id), without search's limits: no \
+                10,000-result cap and no 5-requests-per-second limit, and records written a moment ago are already \
+                there. Use it to go through all records or the most recent ones; use search to filter. Without \
+                `maxResults` it reads one page (`limit` records, 10 by default, at most 100); with `maxResults` it \
+                follows HubSpot's cursor until that many records are read (up to 50,000). Ask for the properties you \
+                need in `properties`; `archived: true` lists the recycle bin.",
+            output: "{results: [{id, properties, createdAt, updatedAt, archived}], paging?: {next: {after}}}: \
+                `paging` only when records are left; pass its `after` to go on.",
+        },
+        Action::GetOwners => Entry {
+            title: "List the account's owners",
+            description: "Lists the users who can own records (every page), with their owner id, e-mail, first and last \
+                name and teams. `hubspot_owner_id` takes an owner id, but create and update also accept an owner's \
+                e-mail address or full name there and resolve it; use this action to find who to assign, or to \
+                filter a search by owner (search takes the id). `email` finds one owner; `archived: true` lists \
+                deactivated owners instead.",
+            output: "{results: [{id, email, firstName, lastName, userId, teams: [{id, name, primary}], archived, \
+                createdAt, updatedAt}]}.",
+        },
+        Action::GetObjectTypes => Entry {
+            title: "List the object types",
+            description: "Lists HubSpot's standard object types (the names `entity` takes, with their type ids) and the \
+                account's custom objects, with their names, type ids (2-…), labels, primary display property and the \
+                properties a new record needs. Every action that takes `entity` or `objectType` accepts a custom \
+                object's name (or its fully qualified name or type id); call get-properties with it to learn its \
+                properties.",
+            output: "{results: [{name, objectTypeId, fullyQualifiedName? (custom), labels: {singular, plural}, custom, \
+                primaryDisplayProperty?, requiredProperties}]}.",
         },
     }
 }
@@ -145,7 +182,8 @@ pub fn describe() -> Value {
         "version": env!("CARGO_PKG_VERSION"),
         "description": format!(
             "HubSpot CRM through its REST API (date-based version 2026-09 by default; see `connection.apiVersions`): create, read, update, archive and search records of the standard CRM \
-             objects, and discover pipelines, stages and properties. Property values are text. Search returns at most \
+             objects and the account's custom objects (by name), list records and owners, and discover object types, \
+             pipelines, stages and properties. Property values are text. Search returns at most \
              {MAX_SEARCH_LIMIT} records per page, {MAX_FILTERS_TOTAL} filters per search and {MAX_SEARCH_RESULTS} results in all. \
              Every failure is a case of the WIT `error` variant, listed in `errors` with what to do: {}. \
              An invalid-input error means nothing was sent; its `path` names the value to fix, by JSON member for tool.invoke \
@@ -215,7 +253,7 @@ mod tests {
     #[test]
     fn every_example_is_accepted_by_the_connector() {
         let examples: Vec<Value> = serde_json::from_str(EXAMPLES).unwrap();
-        assert_eq!(examples.len(), 36);
+        assert_eq!(examples.len(), 44);
         for example in examples {
             let action = Action::from_name(example["action"].as_str().unwrap()).unwrap();
             let request = input::parse(action, &example["input"].to_string());

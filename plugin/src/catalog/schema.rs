@@ -4,11 +4,12 @@
 use serde_json::{Value, json};
 
 use crate::action::Action;
-use crate::entity::{ENTITIES, accepted_names, pipelined_names};
+use crate::entity::{ENTITIES, MAX_CUSTOM_NAME_CHARS, accepted_names, pipelined_names};
 use crate::limits::{
-    MAX_ASSOCIATION_TYPES, MAX_ASSOCIATIONS, MAX_FILTER_GROUPS, MAX_FILTER_VALUES, MAX_FILTERS_PER_GROUP, MAX_ID_CHARS,
-    MAX_NAME_CHARS, MAX_NAME_LIST, MAX_PROPERTIES, MAX_PROPERTY_VALUE_CHARS, MAX_QUERY_CHARS, MAX_SEARCH_LIMIT,
-    MAX_SEARCH_RESULTS, MAX_SORTS, MIN_SEARCH_LIMIT,
+    MAX_ASSOCIATION_TYPES, MAX_ASSOCIATIONS, MAX_EMAIL_CHARS, MAX_FILTER_GROUPS, MAX_FILTER_VALUES,
+    MAX_FILTERS_PER_GROUP, MAX_ID_CHARS, MAX_LIST_LIMIT, MAX_LIST_RESULTS, MAX_NAME_CHARS, MAX_NAME_LIST,
+    MAX_PROPERTIES, MAX_PROPERTY_VALUE_CHARS, MAX_QUERY_CHARS, MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS, MAX_SORTS,
+    MIN_SEARCH_LIMIT,
 };
 use crate::request::AssociationCategory;
 use crate::search::{Arity, OPERATORS, SortDirection};
@@ -17,6 +18,9 @@ use crate::search::{Arity, OPERATORS, SortDirection};
 pub const NAME_PATTERN: &str = "^[A-Za-z_][A-Za-z0-9_-]*$";
 /// The pattern of a custom object type id.
 pub const CUSTOM_OBJECT_PATTERN: &str = "^2-[0-9]{1,18}$";
+/// The pattern of a custom object's name or fully qualified name, as
+/// `ObjectType::parse` takes it.
+pub const CUSTOM_NAME_PATTERN: &str = "^[A-Za-z][A-Za-z0-9_]*$";
 /// Text without control characters (Unicode `Cc`, what `char::is_control`
 /// matches), as `validate::check_identifier` requires of ids.
 pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
@@ -83,10 +87,43 @@ pub fn input_schema(action: Action) -> Value {
             json!({
                 "objectType": object_type("The object type whose properties to list."),
                 "archived": optional(json!({"type": "boolean", "description": "List the archived properties instead of the active ones."})),
+                "query": optional(json!({
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": MAX_QUERY_CHARS,
+                    "pattern": "\\S",
+                    "description": "Words to look for in the properties' names, labels, groups and descriptions; every word must match, best matches come first.",
+                })),
+                "compact": optional(json!({"type": "boolean", "description": "Return only name, label, type, fieldType, readOnly, referencedObjectType and the dropdown options' values and labels."})),
             }),
             vec!["objectType"],
         ),
-        Action::TestConnection => (json!({}), Vec::new()),
+        Action::TestConnection | Action::GetObjectTypes => (json!({}), Vec::new()),
+        Action::List => (
+            json!({
+                "entity": object_type("The type of record to list."),
+                "properties": optional(names("Properties to return. Without it HubSpot returns only a few defaults.")),
+                "propertiesWithHistory": optional(names("Properties to return with every past value.")),
+                "associations": optional(object_types("Object types whose associated record ids to return.")),
+                "archived": optional(json!({"type": "boolean", "description": "List the recycle bin instead."})),
+                "limit": optional(count(MAX_LIST_LIMIT, "Records per request; HubSpot's default is 10.")),
+                "after": optional(cursor("The cursor from a previous answer's `paging.next.after`, to go on from there.")),
+                "maxResults": optional(count(MAX_LIST_RESULTS, "Follow HubSpot's cursor until this many records are read; without it, one page.")),
+            }),
+            vec!["entity"],
+        ),
+        Action::GetOwners => (
+            json!({
+                "email": optional(json!({
+                    "type": "string",
+                    "format": "email",
+                    "maxLength": MAX_EMAIL_CHARS,
+                    "description": "Only the owner with this e-mail address.",
+                })),
+                "archived": optional(json!({"type": "boolean", "description": "List deactivated owners instead of the active ones."})),
+            }),
+            Vec::new(),
+        ),
     };
     let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -101,6 +138,22 @@ pub fn input_schema(action: Action) -> Value {
         schema["then"] = json!({ "properties": { "entityId": numeric_id("The record's id.") } });
     }
     schema
+}
+
+/// A whole number from 1 to `max`.
+fn count(max: u32, description: &str) -> Value {
+    json!({ "type": "integer", "minimum": 1, "maximum": max, "description": description })
+}
+
+/// A paging cursor: HubSpot's text, or a number.
+fn cursor(description: &str) -> Value {
+    json!({
+        "anyOf": [
+            { "type": "string", "minLength": 1, "maxLength": MAX_ID_CHARS, "pattern": NO_CONTROL_PATTERN },
+            { "type": "integer", "minimum": 0 },
+        ],
+        "description": description,
+    })
 }
 
 fn optional(mut schema: Value) -> Value {
@@ -121,12 +174,14 @@ fn object_type(description: &str) -> Value {
     json!({
         "description": format!(
             "{description} One of {}; HubSpot's path names (line_items, postal_mail) and object type ids (0-1 …) work too, \
-             as do custom object type ids (2-…).",
+             as do a custom object's name (such as pets), fully qualified name or type id (2-…): get-object-types \
+             lists them.",
             ENTITIES.iter().map(|e| e.name).collect::<Vec<_>>().join(", ")
         ),
         "anyOf": [
             { "type": "string", "enum": accepted_names() },
             { "type": "string", "pattern": CUSTOM_OBJECT_PATTERN },
+            { "type": "string", "pattern": CUSTOM_NAME_PATTERN, "maxLength": MAX_CUSTOM_NAME_CHARS },
         ],
     })
 }
@@ -134,10 +189,11 @@ fn object_type(description: &str) -> Value {
 /// An object type that has pipelines: deals, tickets or a custom object.
 fn pipelined_object_type(description: &str) -> Value {
     json!({
-        "description": format!("{description} Deals, tickets (or their ids 0-3, 0-5), or a custom object type id (2-…)."),
+        "description": format!("{description} Deals, tickets, leads (or their ids 0-3, 0-5, 0-136), or a custom object's name or type id (2-…)."),
         "anyOf": [
             { "type": "string", "enum": pipelined_names() },
             { "type": "string", "pattern": CUSTOM_OBJECT_PATTERN },
+            { "type": "string", "pattern": CUSTOM_NAME_PATTERN, "maxLength": MAX_CUSTOM_NAME_CHARS },
         ],
     })
 }

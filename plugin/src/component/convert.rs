@@ -2,13 +2,16 @@
 
 use super::bindings::exports::connector::hubspot::crm;
 use super::bindings::exports::connector::hubspot::types as wit;
-use crate::answer::{CrmRecord, Pipeline, PipelineStage, PropertyDefinition, SearchPage};
+use crate::answer::{CrmRecord, Owner, Pipeline, PipelineStage, PropertyDefinition, SearchPage};
 use crate::connection::Connection;
 use crate::connection_test::{Access, ConnectionReport, ScopeSource};
 use crate::error::{self, Error, RateLimitPolicy, TransportFailure};
 use crate::input_path::Vocabulary;
+use crate::lookup::Collected;
+use crate::object_types::ObjectTypeInfo;
 use crate::request::{
-    ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest, ReadRequest, UpdateRequest,
+    ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest, ListRequest, OwnersRequest,
+    PropertiesRequest, ReadRequest, UpdateRequest,
 };
 use crate::search::{Filter, Operand, Operator, SearchRequest, Sort, SortDirection};
 
@@ -257,6 +260,76 @@ pub fn property(property: PropertyDefinition) -> crm::PropertyDefinition {
         archived: property.archived,
         created_at: property.created_at,
         updated_at: property.updated_at,
+        referenced_object_type: property.referenced_object_type,
+    }
+}
+
+pub fn properties_request(request: crm::PropertiesRequest) -> PropertiesRequest {
+    PropertiesRequest {
+        object_type: request.object_type,
+        archived: request.archived,
+        query: request.query,
+        compact: false,
+    }
+}
+
+pub fn list(request: crm::ListRequest) -> ListRequest {
+    ListRequest {
+        object_type: request.object_type,
+        properties: request.properties,
+        properties_with_history: request.properties_with_history,
+        associations: request.associations,
+        archived: request.archived,
+        limit: request.limit,
+        after: request.after,
+        max_results: request.max_results,
+    }
+}
+
+pub fn record_page(collected: Collected<CrmRecord>) -> crm::RecordPage {
+    crm::RecordPage {
+        results: collected.results.into_iter().map(record).collect(),
+        next_after: collected.next_after,
+    }
+}
+
+pub fn owners_request(request: crm::OwnersRequest) -> OwnersRequest {
+    OwnersRequest {
+        email: request.email,
+        archived: request.archived,
+    }
+}
+
+pub fn owner(owner: Owner) -> crm::Owner {
+    crm::Owner {
+        id: owner.id,
+        email: owner.email,
+        first_name: owner.first_name,
+        last_name: owner.last_name,
+        user_id: owner.user_id,
+        teams: owner
+            .teams
+            .into_iter()
+            .map(|team| crm::OwnerTeam {
+                id: team.id,
+                name: team.name,
+                primary: team.primary,
+            })
+            .collect(),
+        archived: owner.archived,
+    }
+}
+
+pub fn object_type(info: ObjectTypeInfo) -> crm::ObjectTypeInfo {
+    crm::ObjectTypeInfo {
+        name: info.name,
+        object_type_id: info.object_type_id,
+        fully_qualified_name: info.fully_qualified_name,
+        singular_label: info.labels.singular,
+        plural_label: info.labels.plural,
+        custom: info.custom,
+        primary_display_property: info.primary_display_property,
+        required_properties: info.required_properties,
     }
 }
 

@@ -8,11 +8,11 @@ use bindings::exports::connector::hubspot::tool::Guest as Tool;
 use bindings::exports::connector::hubspot::types::{Connection, Error};
 
 use crate::action::Action;
-use crate::answer::{CrmRecord, PipelineList, PipelineStage, PropertyList, SearchPage};
+use crate::answer::{CrmRecord, Owner, PipelineList, PipelineStage, SearchPage};
 use crate::catalog;
 use crate::execute;
 use crate::input_path::Vocabulary;
-use crate::request::{PipelinesRequest, PropertiesRequest, StageRequest};
+use crate::request::{PipelinesRequest, StageRequest};
 use crate::tool;
 use crate::wasi_transport::WasiTransport;
 
@@ -111,12 +111,11 @@ impl Crm for Component {
 
     fn get_properties(
         conn: Connection,
-        object_type: String,
-        archived: bool,
+        request: crm::PropertiesRequest,
     ) -> Result<Vec<crm::PropertyDefinition>, Error> {
-        let request = PropertiesRequest { object_type, archived };
-        execute::get_properties::<_, PropertyList>(&mut WasiTransport, &convert::connection(&conn), &request)
-            .map(|list| list.results.into_iter().map(convert::property).collect())
+        let request = convert::properties_request(request);
+        execute::get_properties(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(|list| list.into_iter().map(convert::property).collect())
             .map_err(in_wit(Action::GetProperties))
     }
 
@@ -124,6 +123,26 @@ impl Crm for Component {
         execute::test_connection(&mut WasiTransport, &convert::connection(&conn))
             .map(convert::report)
             .map_err(in_wit(Action::TestConnection))
+    }
+
+    fn list(conn: Connection, request: crm::ListRequest) -> Result<crm::RecordPage, Error> {
+        let request = convert::list(request);
+        execute::list::<_, CrmRecord>(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(convert::record_page)
+            .map_err(in_wit(Action::List))
+    }
+
+    fn get_owners(conn: Connection, request: crm::OwnersRequest) -> Result<Vec<crm::Owner>, Error> {
+        let request = convert::owners_request(request);
+        execute::get_owners::<_, Owner>(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(|collected| collected.results.into_iter().map(convert::owner).collect())
+            .map_err(in_wit(Action::GetOwners))
+    }
+
+    fn get_object_types(conn: Connection) -> Result<Vec<crm::ObjectTypeInfo>, Error> {
+        execute::get_object_types(&mut WasiTransport, &convert::connection(&conn))
+            .map(|types| types.into_iter().map(convert::object_type).collect())
+            .map_err(in_wit(Action::GetObjectTypes))
     }
 }
 
