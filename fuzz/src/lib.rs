@@ -19,7 +19,24 @@ use hubspot_connector::transport::{Delivery, SendError};
 use serde_json::{Map, Value};
 
 /// The only prefixes a built request's path may start with.
-pub const PATH_PREFIXES: [&str; 3] = ["/crm/v3/objects/", "/crm/v3/pipelines/", "/crm/v3/properties/"];
+pub const PATH_PREFIXES: [&str; 5] = [
+    "/crm/v3/objects/",
+    "/crm/v3/pipelines/",
+    "/crm/v3/properties/",
+    "/crm/v3/owners",
+    "/crm-object-schemas/v3/schemas",
+];
+
+/// Whether `path` is a read the connector makes to resolve names (owners,
+/// custom object schemas, one property's definition) rather than the
+/// action's own request.
+pub fn is_lookup(path: &str) -> bool {
+    let path = path.split_once('?').map_or(path, |(path, _)| path);
+    let one_property = path
+        .strip_prefix("/crm/v3/properties/")
+        .is_some_and(|rest| rest.matches('/').count() == 1);
+    path.starts_with("/crm/v3/owners") || path.starts_with("/crm-object-schemas/v3/schemas") || one_property
+}
 
 /// The API version the targets build requests for: the one whose paths
 /// [`PATH_PREFIXES`] and [`check_request`] describe. Every version differs
@@ -153,6 +170,42 @@ fn expected_url(request: &ActionRequest) -> Result<ExpectedUrl, String> {
             base("properties", &properties.object_type)?
         }
         ActionRequest::TestConnection => return Err("the connection test builds no request".into()),
+        ActionRequest::List(list) => {
+            query.extend(list.properties.iter().map(|p| ("properties", p.clone())));
+            query.extend(
+                list.properties_with_history
+                    .iter()
+                    .map(|p| ("propertiesWithHistory", p.clone())),
+            );
+            for association in &list.associations {
+                query.push(("associations", object_segment(association)?));
+            }
+            if list.archived {
+                query.push(("archived", "true".into()));
+            }
+            let page_size = match list.max_results {
+                Some(max) => Some(list.limit.unwrap_or(100).min(max)),
+                None => list.limit,
+            };
+            if let Some(size) = page_size {
+                query.push(("limit", size.to_string()));
+            }
+            if let Some(after) = &list.after {
+                query.push(("after", after.clone()));
+            }
+            base("objects", &list.object_type)?
+        }
+        ActionRequest::GetOwners(owners) => {
+            query.push(("limit", "100".into()));
+            if let Some(email) = &owners.email {
+                query.push(("email", email.clone()));
+            }
+            if owners.archived {
+                query.push(("archived", "true".into()));
+            }
+            vec!["crm".into(), "v3".into(), "owners".into()]
+        }
+        ActionRequest::GetObjectTypes => vec!["crm-object-schemas".into(), "v3".into(), "schemas".into()],
     };
     Ok(ExpectedUrl { segments, query })
 }
@@ -169,6 +222,15 @@ fn known_query_keys(action: Action) -> &'static [&'static str] {
         ],
         Action::Update => &["idProperty"],
         Action::GetProperties => &["archived"],
+        Action::List => &[
+            "properties",
+            "propertiesWithHistory",
+            "associations",
+            "archived",
+            "limit",
+            "after",
+        ],
+        Action::GetOwners => &["limit", "email", "archived"],
         _ => &[],
     }
 }
