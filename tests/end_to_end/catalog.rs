@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::common::{Env, connector, runtime, spec_samples};
 
-const ACTIONS: [&str; 9] = [
+const ACTIONS: [&str; 12] = [
     "create",
     "read",
     "update",
@@ -24,7 +24,29 @@ const ACTIONS: [&str; 9] = [
     "get-pipeline-stage",
     "get-properties",
     "test-connection",
+    "list",
+    "get-owners",
+    "get-object-types",
 ];
+/// The specification's actions, the first of [`ACTIONS`].
+const SPEC_ACTIONS: usize = 9;
+
+/// The examples beyond the specification's samples and the lead examples:
+/// owners by e-mail, custom objects by name, property search, listing.
+const CONTEXT_EXAMPLES: [&str; 8] = [
+    "Create a Deal Owned by a Colleague, by E-mail",
+    "Read a Custom Object Record by Name",
+    "Find Phone Properties of Contacts, Compact",
+    "List Deals",
+    "List Every Contact",
+    "List Owners",
+    "Find an Owner by E-mail",
+    "List Object Types with Custom Objects",
+];
+
+fn is_context_example(example: &Value) -> bool {
+    CONTEXT_EXAMPLES.iter().any(|title| example["title"] == *title)
+}
 
 /// `describe()`, parsed once.
 fn catalog() -> &'static Value {
@@ -58,7 +80,7 @@ fn schema_errors(action: &str, input: &Value) -> Vec<String> {
 }
 
 #[test]
-pub(crate) fn catalog_describes_nine_actions_with_every_member() {
+pub(crate) fn catalog_describes_every_action_with_every_member() {
     let catalog = catalog();
     assert_eq!(catalog["name"], "hubspot");
     assert!(catalog["version"].as_str().is_some_and(|v| !v.is_empty()));
@@ -159,7 +181,7 @@ fn catalog_examples_are_the_spec_samples_with_realistic_addresses() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|example| !is_lead_example(example))
+            .filter(|example| !is_lead_example(example) && !is_context_example(example))
             .collect();
         let samples: Vec<_> = spec_samples().into_iter().filter(|s| s.action == action).collect();
         let example_titles: Vec<&str> = examples.iter().filter_map(|e| e["title"].as_str()).collect();
@@ -183,7 +205,13 @@ fn catalog_examples_are_the_spec_samples_with_realistic_addresses() {
         .flat_map(|action| entry(action)["examples"].as_array().unwrap())
         .filter(|example| is_lead_example(example))
         .count();
-    assert_eq!(leads, ACTIONS.len() - 1);
+    assert_eq!(leads, SPEC_ACTIONS - 1);
+    let context = ACTIONS
+        .iter()
+        .flat_map(|action| entry(action)["examples"].as_array().unwrap())
+        .filter(|example| is_context_example(example))
+        .count();
+    assert_eq!(context, CONTEXT_EXAMPLES.len());
     // No masked address is left anywhere in the catalog.
     assert!(!catalog().to_string().contains("protected]"));
 }
@@ -553,4 +581,41 @@ fn catalog_a_lead_without_a_contact_is_refused_before_sending() {
         other => panic!("{other:?}"),
     }
     assert!(env.requests().is_empty());
+}
+
+/// The examples about owners, custom objects, property search and listing,
+/// each run against a mock holding the records they name.
+#[test]
+fn catalog_context_examples_work_end_to_end() {
+    let env = Env::new();
+    env.mock
+        .seed_record("2-3604285", "1001", &[("pet_name", "Rex"), ("species", "dog")])
+        .expect("pet seeded");
+    env.mock
+        .seed_record(
+            "contacts",
+            "12345678",
+            &[("email", "john.doe@example.com"), ("phone", "+1 555 0100")],
+        )
+        .expect("contact seeded");
+    for action in ACTIONS {
+        for example in entry(action)["examples"].as_array().unwrap() {
+            if !is_context_example(example) {
+                continue;
+            }
+            let title = &example["title"];
+            let output = env
+                .invoke(action, &example["input"].to_string())
+                .unwrap_or_else(|error| panic!("{title}: {error:?}"));
+            let results = output["results"].as_array();
+            match action {
+                "create" => assert_eq!(
+                    output["properties"]["hubspot_owner_id"], "110000001",
+                    "{title}: {output}"
+                ),
+                "read" => assert_eq!(output["properties"]["pet_name"], "Rex", "{title}: {output}"),
+                _ => assert!(results.is_some_and(|results| !results.is_empty()), "{title}: {output}"),
+            }
+        }
+    }
 }

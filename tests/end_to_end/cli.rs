@@ -601,7 +601,7 @@ fn cli_unloadable_component_is_a_host_failure() {
 }
 
 #[test]
-pub(crate) fn cli_describe_prints_the_catalog_of_nine_actions() {
+pub(crate) fn cli_describe_prints_the_catalog_of_every_action() {
     let catalog = run(harness().arg("describe")).ok();
     let names: Vec<&str> = catalog["actions"]
         .as_array()
@@ -620,7 +620,10 @@ pub(crate) fn cli_describe_prints_the_catalog_of_nine_actions() {
             "get-pipelines",
             "get-pipeline-stage",
             "get-properties",
-            "test-connection"
+            "test-connection",
+            "list",
+            "get-owners",
+            "get-object-types"
         ]
     );
 }

@@ -388,6 +388,18 @@ const FUNCTION_TESTS: &[(&str, &[&str])] = &[
         covered_by![crate::crm_typed::contacts_crm_test_connection_reports_typed_access],
     ),
     (
+        "crm.list",
+        covered_by![crate::account_context::a_listing_follows_every_version_s_paths_and_comes_typed],
+    ),
+    (
+        "crm.get-owners",
+        covered_by![crate::account_context::owners_come_typed_with_their_teams],
+    ),
+    (
+        "crm.get-object-types",
+        covered_by![crate::account_context::object_types_and_custom_records_come_typed],
+    ),
+    (
         "tool.invoke",
         covered_by![
             crate::record_actions::spec_samples_of_record_actions_send_the_documented_requests,
@@ -397,8 +409,8 @@ const FUNCTION_TESTS: &[(&str, &[&str])] = &[
     (
         "tool.describe",
         covered_by![
-            crate::catalog::catalog_describes_nine_actions_with_every_member,
-            crate::cli::cli_describe_prints_the_catalog_of_nine_actions
+            crate::catalog::catalog_describes_every_action_with_every_member,
+            crate::cli::cli_describe_prints_the_catalog_of_every_action
         ],
     ),
 ];
@@ -468,6 +480,27 @@ const ACTION_TESTS: &[(&str, &[&str])] = &[
             crate::cli::cli_mock_scopes_limit_what_test_connection_reports
         ],
     ),
+    (
+        "list",
+        covered_by![
+            crate::account_context::a_listing_past_ten_thousand_returns_every_record_once,
+            crate::account_context::cli_lists_object_types_properties_and_records_of_the_sample_account
+        ],
+    ),
+    (
+        "get-owners",
+        covered_by![
+            crate::account_context::owners_are_listed_every_page_by_e_mail_and_archived_under_every_version,
+            crate::account_context::cli_lists_object_types_properties_and_records_of_the_sample_account
+        ],
+    ),
+    (
+        "get-object-types",
+        covered_by![
+            crate::account_context::object_types_list_the_custom_object_which_works_by_name_under_every_version,
+            crate::account_context::cli_lists_object_types_properties_and_records_of_the_sample_account
+        ],
+    ),
 ];
 
 fn assert_covered(what: &str, listed: &[(&str, &[&str])], expected: &BTreeSet<String>) {
@@ -502,7 +535,7 @@ fn contract_every_function_and_action_has_an_end_to_end_test() {
         .iter()
         .map(|action| action["name"].as_str().expect("an action has a name").to_owned())
         .collect();
-    assert_eq!(actions.len(), 9, "{actions:?}");
+    assert_eq!(actions.len(), 12, "{actions:?}");
     assert_covered("actions", ACTION_TESTS, &actions);
 }
 

@@ -17,7 +17,7 @@ use crate::common::{Env, connector, runtime};
 type Answer<'a, T> = BoxFuture<'a, hubspot_harness::wasmtime::Result<Result<T, Error>>>;
 
 /// Runs one `crm` function against `env`'s mock.
-fn typed<T, F>(env: &Env, call: F) -> Call<T>
+pub(crate) fn typed<T, F>(env: &Env, call: F) -> Call<T>
 where
     T: Send + 'static,
     F: for<'a> FnOnce(&'a Guest, &'a mut hubspot_harness::wasmtime::Store<CallState>, Connection) -> Answer<'a, T>
@@ -47,6 +47,15 @@ fn entry<'a>(record: &'a crm::CrmRecord, name: &str) -> &'a crm::PropertyEntry {
 
 fn text<'a>(record: &'a crm::CrmRecord, name: &str) -> Option<&'a str> {
     entry(record, name).value.as_deref()
+}
+
+/// The active (or archived) properties of `object_type`, all of them.
+fn properties_request(object_type: &str, archived: bool) -> crm::PropertiesRequest {
+    crm::PropertiesRequest {
+        object_type: object_type.to_owned(),
+        archived,
+        query: None,
+    }
 }
 
 /// A read of one record with HubSpot's default properties.
@@ -518,7 +527,10 @@ pub(crate) fn deals_crm_get_pipeline_stage_returns_the_stage_or_not_found() {
 pub(crate) fn tickets_crm_get_properties_returns_typed_definitions() {
     let env = Env::new();
     let call = typed(&env, |crm, store, conn| {
-        Box::pin(async move { crm.call_get_properties(store, &conn, "tickets", false).await })
+        Box::pin(async move {
+            crm.call_get_properties(store, &conn, &properties_request("tickets", false))
+                .await
+        })
     });
     let properties = call.result.expect("the properties");
     let find = |name: &str| {
@@ -546,7 +558,10 @@ pub(crate) fn tickets_crm_get_properties_returns_typed_definitions() {
 
     env.clear();
     let call = typed(&env, |crm, store, conn| {
-        Box::pin(async move { crm.call_get_properties(store, &conn, "tickets", true).await })
+        Box::pin(async move {
+            crm.call_get_properties(store, &conn, &properties_request("tickets", true))
+                .await
+        })
     });
     let archived = call.result.expect("the archived properties");
     let names: Vec<&str> = archived.iter().map(|p| p.name.as_str()).collect();
@@ -839,7 +854,7 @@ fn every_action_sends_the_same_requests_through_tool_and_crm() {
             r#"{"objectType": "tickets", "archived": true}"#,
             through_crm(|crm, store, conn| {
                 Box::pin(async move {
-                    crm.call_get_properties(store, &conn, "tickets", true)
+                    crm.call_get_properties(store, &conn, &properties_request("tickets", true))
                         .await
                         .map(outcome)
                 })
@@ -852,8 +867,43 @@ fn every_action_sends_the_same_requests_through_tool_and_crm() {
                 Box::pin(async move { crm.call_test_connection(store, &conn).await.map(outcome) })
             }),
         ),
+        (
+            "list",
+            r#"{"entity": "deals", "properties": ["dealname"], "limit": 2, "maxResults": 5}"#,
+            through_crm(|crm, store, conn| {
+                let request = crm::ListRequest {
+                    object_type: "deals".to_owned(),
+                    properties: vec!["dealname".to_owned()],
+                    properties_with_history: Vec::new(),
+                    associations: Vec::new(),
+                    archived: false,
+                    limit: Some(2),
+                    after: None,
+                    max_results: Some(5),
+                };
+                Box::pin(async move { crm.call_list(store, &conn, &request).await.map(outcome) })
+            }),
+        ),
+        (
+            "get-owners",
+            r#"{"email": "jade.chen@example.com"}"#,
+            through_crm(|crm, store, conn| {
+                let request = crm::OwnersRequest {
+                    email: Some("jade.chen@example.com".to_owned()),
+                    archived: false,
+                };
+                Box::pin(async move { crm.call_get_owners(store, &conn, &request).await.map(outcome) })
+            }),
+        ),
+        (
+            "get-object-types",
+            "{}",
+            through_crm(|crm, store, conn| {
+                Box::pin(async move { crm.call_get_object_types(store, &conn).await.map(outcome) })
+            }),
+        ),
     ];
-    assert_eq!(runs.len(), 9, "one run per action");
+    assert_eq!(runs.len(), 12, "one run per action");
     for (action, input, (typed_result, typed_env)) in runs {
         let tool_env = env_with_a_deal();
         let tool_result = tool_env.invoke(action, input);

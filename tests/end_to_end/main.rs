@@ -2,6 +2,7 @@
 //! HubSpot; also the components in hosts nobody here wrote (`wasmtime_cli`,
 //! `node`). Each module covers one capability; `common` holds the fixtures.
 
+mod account_context;
 mod catalog;
 mod cli;
 mod common;

@@ -16,6 +16,7 @@ use serde_json::json;
 use crate::mcp;
 use crate::progress::Progress;
 use crate::report::{self, EXIT_FAILED, EXIT_HOST, EXIT_OK, EXIT_USAGE};
+use crate::sample;
 use hubspot_mock::{FaultRule, MockConfig, MockServer, TokenGrant};
 
 /// The environment variable that holds the access token.
@@ -157,7 +158,9 @@ struct Target {
     /// component checks it and lists the accepted versions when it is not one.
     #[arg(long, env = "HUBSPOT_API_VERSION", value_name = "VERSION")]
     api_version: Option<String>,
-    /// Run against an embedded mock HubSpot instead of --api-base.
+    /// Run against an embedded mock HubSpot (with a few sample records:
+    /// contacts 10000001-2, company 20000001, deal 30000001, pets 1001-2)
+    /// instead of --api-base.
     #[arg(long)]
     mock: bool,
     /// With --mock: grant the token only these comma-separated scopes.
@@ -371,12 +374,12 @@ fn endpoint(target: &Target) -> Result<(String, Option<String>, Option<MockServe
         tokens: vec![TokenGrant::private_app(token.clone(), scopes)],
         ..MockConfig::default()
     };
-    match MockServer::start(config) {
+    let started = MockServer::start(config)
+        .map_err(|error| format!("the mock could not start: {error}"))
+        .and_then(|server| sample::seed(&server).map(|()| server));
+    match started {
         Ok(server) => Ok((server.base_url(), Some(token), Some(server))),
-        Err(error) => Err(fail(
-            EXIT_HOST,
-            &report::usage_json(&format!("the mock could not start: {error}")),
-        )),
+        Err(message) => Err(fail(EXIT_HOST, &report::usage_json(&message))),
     }
 }
 
@@ -495,6 +498,9 @@ async fn serve_mock(
             );
         }
     };
+    if let Err(message) = sample::seed(&server) {
+        return fail(EXIT_HOST, &report::usage_json(&message));
+    }
     server.add_faults(rules);
     println!("{}", json!({"mock": {"apiBase": server.base_url()}}));
     let _ = std::io::stdout().flush();

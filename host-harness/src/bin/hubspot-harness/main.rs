@@ -7,6 +7,7 @@ mod demo;
 mod mcp;
 mod progress;
 mod report;
+mod sample;
 
 fn main() {
     std::process::exit(cli::run(std::env::args_os()));

@@ -1,0 +1,55 @@
+//! The records a mock started from the command line holds, so that examples
+//! that read, update or list work as written: a company, two contacts, a deal
+//! and two pets (the mock account's custom object). The account's owners and
+//! the pets schema come with the mock itself.
+
+use hubspot_mock::MockServer;
+
+/// Type, id and properties of each sample record.
+const RECORDS: &[(&str, &str, &[(&str, &str)])] = &[
+    (
+        "companies",
+        "20000001",
+        &[("name", "Acme Corporation"), ("domain", "acme.example.com")],
+    ),
+    (
+        "contacts",
+        "10000001",
+        &[
+            ("email", "john.doe@example.com"),
+            ("firstname", "John"),
+            ("lastname", "Doe"),
+        ],
+    ),
+    (
+        "contacts",
+        "10000002",
+        &[
+            ("email", "jane.smith@example.com"),
+            ("firstname", "Jane"),
+            ("lastname", "Smith"),
+        ],
+    ),
+    (
+        "deals",
+        "30000001",
+        &[
+            ("dealname", "Acme renewal"),
+            ("amount", "12000"),
+            ("pipeline", "default"),
+            ("dealstage", "appointmentscheduled"),
+        ],
+    ),
+    ("2-3604285", "1001", &[("pet_name", "Rex"), ("species", "dog")]),
+    ("2-3604285", "1002", &[("pet_name", "Misty"), ("species", "cat")]),
+];
+
+/// Seeds the sample records into `server`.
+pub fn seed(server: &MockServer) -> Result<(), String> {
+    for (object_type, id, properties) in RECORDS {
+        server
+            .seed_record(object_type, id, properties)
+            .map_err(|error| format!("the sample {object_type} {id} could not be seeded: {error}"))?;
+    }
+    Ok(())
+}
