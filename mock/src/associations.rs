@@ -16,6 +16,10 @@
 //! the ids public integration code uses; their reverses 579, 607 and 609 are chosen (the
 //! neighbouring ids, as HubSpot's pairs usually are), and 578 is taken to imply 608 the way
 //! the other primary types imply their unlabeled pair.
+//!
+//! ⚠ Custom objects: pets→contacts is 861 and contacts→pets 862 (chosen; a real
+//! account's ids for its custom objects are its own), taken as `HUBSPOT_DEFINED` like the
+//! rest, with labels `pets_to_contact` and `contact_to_pets`.
 
 use crate::objects::ObjectType;
 
@@ -71,7 +75,8 @@ const fn primary(
 }
 
 use ObjectType::{
-    Calls, Companies, Contacts, Deals, Emails, Leads, LineItems, Meetings, Notes, PostalMail, Quotes, Tasks, Tickets,
+    Calls, Companies, Contacts, Deals, Emails, Leads, LineItems, Meetings, Notes, Pets, PostalMail, Quotes, Tasks,
+    Tickets,
 };
 
 /// Every association type the mock knows, as listed in HubSpot's Node SDK.
@@ -164,6 +169,20 @@ const TYPES: &[AssociationType] = &[
     pair(607, Contacts, Leads, 608, "contact_to_lead_unlabeled"),
     pair(610, Leads, Companies, 609, "lead_to_company"),
     pair(609, Companies, Leads, 610, "company_to_lead"),
+    pair(
+        crate::custom_objects::PETS_TO_CONTACTS,
+        Pets,
+        Contacts,
+        862,
+        "pets_to_contact",
+    ),
+    pair(
+        862,
+        Contacts,
+        Pets,
+        crate::custom_objects::PETS_TO_CONTACTS,
+        "contact_to_pets",
+    ),
 ];
 
 /// The `HUBSPOT_DEFINED` type `id` leading away from `from`.
@@ -229,5 +248,7 @@ mod tests {
         assert!(from_type(ObjectType::Products, 1).is_none());
         assert_eq!(from_type(Leads, 578).map(|k| (k.to, k.reverse)), Some((Contacts, 579)));
         assert!(from_type(Contacts, 578).is_none());
+        assert_eq!(from_type(Pets, 861).map(|k| (k.to, k.reverse)), Some((Contacts, 862)));
+        assert_eq!(from_type(Contacts, 862).map(|k| k.label), Some("contact_to_pets"));
     }
 }

@@ -11,6 +11,13 @@
 //!   the properties/pipelines specs list one; products and postal mail have no schema
 //!   scope there.
 //! - A write scope does not grant reads of records, as in the specs.
+//! - Custom objects (`pets`, see `objects.rs`) take `crm.objects.custom.read`/`.write`
+//!   (`customObjects.json`); their properties also `crm.schemas.custom.read`, which
+//!   `properties.json` lists.
+//! - Owners take `crm.objects.owners.read` (`crmOwners.json`; its `automation` and
+//!   legacy `contacts` alternatives are not granted here). Custom object schemas take
+//!   `crm.schemas.custom.read` or `crm.objects.custom.read` (`schemas.json` lists both;
+//!   its sensitive-data variants are not modelled).
 //! - The 403 body lists every accepted scope in `requiredGranularScopes`, as the example
 //!   in HubSpot's error-handling guide does.
 
@@ -82,6 +89,15 @@ pub(crate) enum Access {
     Schema,
 }
 
+/// The scope that grants reading custom object schemas.
+const SCHEMAS_CUSTOM_READ: &str = "crm.schemas.custom.read";
+
+/// The scopes of which any one grants `GET /crm/v3/owners[/{ownerId}]`.
+pub(crate) const OWNERS_SCOPES: &[&str] = &["crm.objects.owners.read"];
+
+/// The scopes of which any one grants `GET /crm-object-schemas/v3/schemas[/{objectType}]`.
+pub(crate) const CUSTOM_SCHEMA_SCOPES: &[&str] = &[SCHEMAS_CUSTOM_READ, "crm.objects.custom.read"];
+
 struct ScopeRule {
     read: &'static [&'static str],
     write: &'static [&'static str],
@@ -91,6 +107,8 @@ struct ScopeRule {
 fn rule(object_type: ObjectType) -> ScopeRule {
     const CONTACTS_READ: &[&str] = &["crm.objects.contacts.read"];
     const CONTACTS_WRITE: &[&str] = &["crm.objects.contacts.write"];
+    const CUSTOM_READ: &[&str] = &["crm.objects.custom.read"];
+    const CUSTOM_WRITE: &[&str] = &["crm.objects.custom.write"];
     match object_type {
         ObjectType::Contacts => ScopeRule {
             read: CONTACTS_READ,
@@ -162,6 +180,11 @@ fn rule(object_type: ObjectType) -> ScopeRule {
             write: &["crm.objects.leads.write"],
             schema: &[],
         },
+        ObjectType::Pets => ScopeRule {
+            read: CUSTOM_READ,
+            write: CUSTOM_WRITE,
+            schema: &[SCHEMAS_CUSTOM_READ],
+        },
     }
 }
 
@@ -187,6 +210,8 @@ pub fn all_scopes() -> Vec<String> {
     let mut scopes: Vec<String> = ObjectType::ALL
         .into_iter()
         .flat_map(|object_type| accepted_scopes(object_type, Access::Schema))
+        .chain(OWNERS_SCOPES.iter().copied())
+        .chain(CUSTOM_SCHEMA_SCOPES.iter().copied())
         .map(str::to_owned)
         .collect();
     scopes.sort();
@@ -217,14 +242,18 @@ pub(crate) fn find_grant<'a>(tokens: &'a [TokenGrant], token: &str) -> Option<&'
 
 /// `Ok` when `grant` holds a scope that grants `access` to `object_type`, else the 403.
 pub(crate) fn authorize(grant: &TokenGrant, object_type: ObjectType, access: Access) -> Result<(), ApiError> {
-    let accepted = accepted_scopes(object_type, access);
+    authorize_any(grant, &accepted_scopes(object_type, access))
+}
+
+/// `Ok` when `grant` holds one of the `accepted` scopes, else the 403 listing them.
+pub(crate) fn authorize_any(grant: &TokenGrant, accepted: &[&str]) -> Result<(), ApiError> {
     if accepted
         .iter()
         .any(|scope| grant.scopes.iter().any(|granted| granted == scope))
     {
         Ok(())
     } else {
-        Err(ApiError::missing_scopes(&accepted))
+        Err(ApiError::missing_scopes(accepted))
     }
 }
 
@@ -329,6 +358,23 @@ mod tests {
     }
 
     #[test]
+    fn auth_custom_objects_owners_and_schemas_take_their_scopes() {
+        let custom = TokenGrant::new("t", &["crm.objects.custom.read"]);
+        assert!(authorize(&custom, ObjectType::Pets, Access::Read).is_ok());
+        assert!(authorize(&custom, ObjectType::Pets, Access::Schema).is_ok());
+        assert!(authorize(&custom, ObjectType::Pets, Access::Write).is_err());
+        assert!(authorize_any(&custom, CUSTOM_SCHEMA_SCOPES).is_ok());
+        assert!(authorize_any(&custom, OWNERS_SCOPES).is_err());
+        let schemas = TokenGrant::new("t", &["crm.schemas.custom.read"]);
+        assert!(authorize(&schemas, ObjectType::Pets, Access::Schema).is_ok());
+        assert!(authorize(&schemas, ObjectType::Pets, Access::Read).is_err());
+        assert!(authorize_any(&schemas, CUSTOM_SCHEMA_SCOPES).is_ok());
+        let owners = TokenGrant::new("t", &["crm.objects.owners.read"]);
+        assert!(authorize_any(&owners, OWNERS_SCOPES).is_ok());
+        assert!(authorize(&owners, ObjectType::Deals, Access::Read).is_err());
+    }
+
+    #[test]
     fn auth_missing_scope_error_lists_the_alternatives() {
         let none = TokenGrant::new("t", &[]);
         let error = authorize(&none, ObjectType::Products, Access::Read).err();
@@ -357,6 +403,9 @@ mod tests {
                     assert!(scopes.iter().any(|known| known == scope), "{scope}");
                 }
             }
+        }
+        for scope in OWNERS_SCOPES.iter().chain(CUSTOM_SCHEMA_SCOPES) {
+            assert!(scopes.iter().any(|known| known == scope), "{scope}");
         }
         let full = TokenGrant::private_app("t", scopes);
         for object_type in ObjectType::ALL {

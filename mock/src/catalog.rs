@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::objects::ObjectType;
 
-const PROPERTY_SOURCES: [(ObjectType, &str, &str); 14] = [
+const PROPERTY_SOURCES: [(ObjectType, &str, &str); 15] = [
     (
         ObjectType::Contacts,
         "contacts.json",
@@ -86,6 +86,11 @@ const PROPERTY_SOURCES: [(ObjectType, &str, &str); 14] = [
         "leads.json",
         include_str!("../data/properties/leads.json"),
     ),
+    (
+        ObjectType::Pets,
+        "pets.json",
+        include_str!("../data/properties/pets.json"),
+    ),
 ];
 
 const PIPELINE_SOURCES: [(ObjectType, &str, &str); 3] = [
@@ -134,6 +139,8 @@ pub(crate) struct PropertyDef {
     pub(crate) external_options: bool,
     pub(crate) archived: bool,
     pub(crate) data_sensitivity: Option<String>,
+    /// `referencedObjectType`, e.g. `OWNER` for `hubspot_owner_id`.
+    pub(crate) referenced_object_type: Option<String>,
     pub(crate) raw: Value,
 }
 
@@ -169,6 +176,8 @@ struct PropertyFields {
     archived: Option<bool>,
     #[serde(default)]
     data_sensitivity: Option<String>,
+    #[serde(default)]
+    referenced_object_type: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -194,6 +203,7 @@ impl PropertyDef {
             external_options: fields.external_options.unwrap_or(false),
             archived: fields.archived.unwrap_or(false),
             data_sensitivity: fields.data_sensitivity,
+            referenced_object_type: fields.referenced_object_type,
             raw,
         })
     }

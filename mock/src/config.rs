@@ -4,6 +4,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 
 use crate::auth::{TokenGrant, all_scopes};
+use crate::owners::{Owner, default_owners};
 use crate::rate_limits::RateLimits;
 
 /// The private-app token a default [`MockConfig`] accepts, granted every scope in
@@ -29,6 +30,9 @@ pub struct MockConfig {
     /// Limits to enforce per token with 429s; `None` (the default) only counts requests
     /// in the rate-limit headers and never refuses one.
     pub rate_limits: Option<RateLimits>,
+    /// The account's owners, served at `/crm/v3/owners`; records may only take the id
+    /// of a live one as `hubspot_owner_id`. Defaults to [`default_owners`].
+    pub owners: Vec<Owner>,
 }
 
 /// One of an account's validation rules: HubSpot enforces them on writes through
@@ -77,6 +81,7 @@ impl Default for MockConfig {
             validation_rules: Vec::new(),
             tls: None,
             rate_limits: None,
+            owners: default_owners(),
         }
     }
 }

@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::catalog::Catalog;
 use crate::errors::ApiError;
 use crate::objects::ObjectType;
+use crate::owners::Owner;
 use crate::query::QueryParams;
 use crate::store::Store;
 
@@ -35,6 +36,8 @@ pub(crate) struct Call<'a> {
     /// Properties the account's validation rules require of this type, when the
     /// request's API version enforces them.
     pub(crate) required_properties: Vec<&'a str>,
+    /// The account's owners, which owner-referencing properties must name.
+    pub(crate) owners: &'a [Owner],
     pub(crate) query: QueryParams,
     pub(crate) body: &'a [u8],
 }

@@ -1,8 +1,8 @@
 //! A stateful, in-memory mock of HubSpot's CRM v3 REST API.
 //!
 //! The mock serves the endpoints the HubSpot connector uses — records (create, read,
-//! update, archive, list, search), pipelines, properties and the private-app token-info
-//! call — with HubSpot's shapes, error bodies, headers and limits. Each module names its
+//! update, archive, list, search), pipelines, properties, owners, custom object schemas
+//! (one custom object, `pets`) and the private-app token-info call — with HubSpot's shapes, error bodies, headers and limits. Each module names its
 //! sources; they are:
 //! - HubSpot's OpenAPI specs; `openapi/` holds the copies the tests check replies
 //!   against, `openapi/PROVENANCE.md` says where each comes from;
@@ -49,6 +49,7 @@ mod body;
 mod catalog;
 mod config;
 mod control;
+mod custom_objects;
 mod errors;
 mod faults;
 mod handler;
@@ -56,6 +57,7 @@ mod headers;
 mod lead_rules;
 mod object_endpoints;
 mod objects;
+mod owners;
 mod query;
 mod rate_limits;
 mod recording;
@@ -73,6 +75,7 @@ mod validation;
 pub use auth::{TokenGrant, TokenKind, all_scopes};
 pub use config::{DEFAULT_PORTAL_ID, DEFAULT_TOKEN, MockConfig, MockTls, ValidationRule};
 pub use faults::{Fault, FaultRule, RateLimitPolicy, RateLimitStyle, UNEXPECTED_JSON};
+pub use owners::{Owner, OwnerTeam, default_owners};
 pub use rate_limits::RateLimits;
 pub use recording::RecordedRequest;
 pub use routes::API_VERSIONS;

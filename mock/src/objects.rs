@@ -21,6 +21,15 @@
 //!   pair by default and matches `query` against `hs_lead_name` (both chosen). Their
 //!   dates are `hs_createdate`/`hs_lastmodifieddate`, the default pipeline is
 //!   `lead-pipeline-id`.
+//! - Custom objects: the mock's account has exactly one, `pets` (type id
+//!   [`PETS_TYPE_ID`], fully qualified name `p{portalId}_pets`, see `custom_objects.rs`).
+//!   As `{objectType}` HubSpot takes a custom object's type id or its fully qualified
+//!   name; the plain name (`pets`) is not accepted, so a connector that forgets to
+//!   resolve it fails here as against HubSpot. [`ObjectType::parse`] takes the type id;
+//!   the fully qualified name depends on the portal id and is resolved with
+//!   [`ObjectType::resolve`]. Pets return `pet_name` by default and match `query`
+//!   against it; their dates are `hs_createdate`/`hs_lastmodifieddate` like the custom
+//!   object in the 2022 recordings.
 
 /// One of the CRM object types the mock serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,7 +48,12 @@ pub(crate) enum ObjectType {
     PostalMail,
     Tasks,
     Leads,
+    /// The account's one custom object, `pets`.
+    Pets,
 }
+
+/// The type id of the seeded custom object `pets`.
+pub(crate) const PETS_TYPE_ID: &str = "2-3604285";
 
 /// The facts about one object type, kept in one table so each exists once.
 struct Facts {
@@ -54,7 +68,7 @@ struct Facts {
 
 impl ObjectType {
     /// Every object type, in HubSpot's documentation order.
-    pub(crate) const ALL: [ObjectType; 14] = [
+    pub(crate) const ALL: [ObjectType; 15] = [
         Self::Contacts,
         Self::Companies,
         Self::Deals,
@@ -69,6 +83,7 @@ impl ObjectType {
         Self::PostalMail,
         Self::Tasks,
         Self::Leads,
+        Self::Pets,
     ];
 
     fn facts(self) -> Facts {
@@ -237,6 +252,15 @@ impl ObjectType {
                 modified_property: "hs_lastmodifieddate",
                 searchable_properties: &["hs_lead_name"],
             },
+            Self::Pets => Facts {
+                path_name: "pets",
+                type_id: PETS_TYPE_ID,
+                singular: "PETS",
+                default_properties: &["pet_name"],
+                created_property: "hs_createdate",
+                modified_property: "hs_lastmodifieddate",
+                searchable_properties: &["pet_name"],
+            },
         }
     }
 
@@ -249,9 +273,36 @@ impl ObjectType {
         Self::ALL.into_iter().find(|object_type| {
             let facts = object_type.facts();
             wanted == facts.type_id
-                || wanted.eq_ignore_ascii_case(facts.path_name)
-                || wanted.eq_ignore_ascii_case(facts.singular)
+                || (!object_type.is_custom()
+                    && (wanted.eq_ignore_ascii_case(facts.path_name) || wanted.eq_ignore_ascii_case(facts.singular)))
         })
+    }
+
+    /// Resolve an `{objectType}` path segment of the account with `portal_id`: the
+    /// spellings [`ObjectType::parse`] takes, plus a custom object's fully qualified name.
+    pub(crate) fn resolve(raw: &str, portal_id: u64) -> Option<Self> {
+        Self::parse(raw).or_else(|| {
+            let wanted = raw.trim();
+            Self::ALL
+                .into_iter()
+                .filter(|object_type| object_type.is_custom())
+                .find(|object_type| wanted.eq_ignore_ascii_case(&object_type.fully_qualified_name(portal_id)))
+        })
+    }
+
+    /// Whether this is one of the account's custom objects.
+    pub(crate) fn is_custom(self) -> bool {
+        self.type_id().starts_with("2-")
+    }
+
+    /// The name HubSpot qualifies with the portal id: `p{portalId}_{name}` for a custom
+    /// object, the path name for a standard one.
+    pub(crate) fn fully_qualified_name(self, portal_id: u64) -> String {
+        if self.is_custom() {
+            format!("p{portal_id}_{}", self.path_name())
+        } else {
+            self.path_name().to_owned()
+        }
     }
 
     /// The plural path name, e.g. `line_items`.
@@ -288,6 +339,15 @@ impl ObjectType {
     /// The properties HubSpot maintains on every record of this type and always returns.
     pub(crate) fn system_properties(self) -> [&'static str; 3] {
         ["hs_object_id", self.created_property(), self.modified_property()]
+    }
+
+    /// The properties every record of the type must have: a create must set them and an
+    /// update may not clear them (a custom object's `requiredProperties`).
+    pub(crate) fn required_properties(self) -> &'static [&'static str] {
+        match self {
+            Self::Pets => &["pet_name"],
+            _ => &[],
+        }
     }
 
     /// The properties a search `query` matches against.
@@ -333,7 +393,10 @@ mod tests {
 
     #[test]
     fn object_type_parse_accepts_every_documented_spelling() {
-        for object_type in ObjectType::ALL {
+        for object_type in ObjectType::ALL
+            .into_iter()
+            .filter(|object_type| !object_type.is_custom())
+        {
             assert_eq!(ObjectType::parse(object_type.path_name()), Some(object_type));
             assert_eq!(ObjectType::parse(object_type.type_id()), Some(object_type));
             assert_eq!(ObjectType::parse(object_type.singular()), Some(object_type));
@@ -345,6 +408,30 @@ mod tests {
         assert_eq!(ObjectType::parse("0-116"), Some(ObjectType::PostalMail));
         assert_eq!(ObjectType::parse("0-136"), Some(ObjectType::Leads));
         assert_eq!(ObjectType::parse("LEAD"), Some(ObjectType::Leads));
+    }
+
+    #[test]
+    fn object_type_custom_objects_go_by_type_id_or_fully_qualified_name_only() {
+        assert_eq!(ObjectType::parse("2-3604285"), Some(ObjectType::Pets));
+        for refused in ["pets", "PETS", "pet", "p_pets", "p12345678_pets"] {
+            assert_eq!(ObjectType::parse(refused), None, "{refused}");
+        }
+        assert_eq!(
+            ObjectType::resolve("p12345678_pets", 12_345_678),
+            Some(ObjectType::Pets)
+        );
+        assert_eq!(
+            ObjectType::resolve("P12345678_PETS", 12_345_678),
+            Some(ObjectType::Pets)
+        );
+        assert_eq!(ObjectType::resolve("2-3604285", 1), Some(ObjectType::Pets));
+        assert_eq!(ObjectType::resolve("contacts", 1), Some(ObjectType::Contacts));
+        for refused in ["p1_pets", "pets", "p12345678_pet"] {
+            assert_eq!(ObjectType::resolve(refused, 12_345_678), None, "{refused}");
+        }
+        assert_eq!(ObjectType::Pets.fully_qualified_name(42), "p42_pets");
+        assert_eq!(ObjectType::Deals.fully_qualified_name(42), "deals");
+        assert!(ObjectType::Pets.is_custom() && !ObjectType::Leads.is_custom());
     }
 
     #[test]

@@ -92,11 +92,39 @@ impl ApiVersion {
     }
 }
 
+/// An account-level endpoint, one that names no object type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum AccountEndpoint {
+    /// `GET /crm/v3/owners`.
+    ListOwners,
+    /// `GET /crm/v3/owners/{ownerId}`.
+    ReadOwner(String),
+    /// `GET /crm-object-schemas/v3/schemas`.
+    ListSchemas,
+    /// `GET /crm-object-schemas/v3/schemas/{objectType}`.
+    ReadSchema(String),
+}
+
+impl AccountEndpoint {
+    /// The scopes of which any one grants the endpoint.
+    pub(crate) fn accepted_scopes(&self) -> &'static [&'static str] {
+        match self {
+            Self::ListOwners | Self::ReadOwner(_) => crate::auth::OWNERS_SCOPES,
+            Self::ListSchemas | Self::ReadSchema(_) => crate::auth::CUSTOM_SCHEMA_SCOPES,
+        }
+    }
+}
+
 /// A resolved request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Route {
     /// `POST /oauth/v2/private-apps/get/access-token-info`, which needs no token.
     TokenInfo,
+    /// An account-level endpoint (owners, custom object schemas) through `version`.
+    Account {
+        endpoint: AccountEndpoint,
+        version: ApiVersion,
+    },
     /// An endpoint of the object type named by the raw `{objectType}` segment.
     Typed {
         endpoint: Endpoint,
@@ -120,6 +148,9 @@ pub(crate) fn resolve(method: &str, segments: &[String]) -> Option<Route> {
     let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
     if let ("POST", ["oauth", "v2", "private-apps", "get", "access-token-info"]) = (method, parts.as_slice()) {
         return Some(Route::TokenInfo);
+    }
+    if let Some(route) = account_route(method, &parts) {
+        return Some(route);
     }
     let (family, version, rest) = versioned(&parts)?;
     let owned = |text: &str| text.to_owned();
@@ -145,6 +176,50 @@ pub(crate) fn resolve(method: &str, segments: &[String]) -> Option<Route> {
         object_type: (*kind).to_owned(),
         version,
     })
+}
+
+/// The owners and schemas routes: `/crm/v3/owners[/{ownerId}]`,
+/// `/crm/owners/{version}[/{ownerId}]`, `/crm-object-schemas/{v3|version}/schemas[/{objectType}]`
+/// and the older alias `/crm/v3/schemas[/{objectType}]`.
+fn account_route(method: &str, parts: &[&str]) -> Option<Route> {
+    if method != "GET" {
+        return None;
+    }
+    let (endpoint, version) = match parts {
+        ["crm-object-schemas", version, "schemas", rest @ ..] => (schema_endpoint(rest)?, ApiVersion::parse(version)?),
+        ["crm", "v3", "schemas", rest @ ..] => (schema_endpoint(rest)?, ApiVersion::parse("v3")?),
+        _ => match versioned(parts)? {
+            ("owners", version, []) => (AccountEndpoint::ListOwners, version),
+            ("owners", version, [id]) => (AccountEndpoint::ReadOwner((*id).to_owned()), version),
+            _ => return None,
+        },
+    };
+    Some(Route::Account { endpoint, version })
+}
+
+fn schema_endpoint(rest: &[&str]) -> Option<AccountEndpoint> {
+    match rest {
+        [] => Some(AccountEndpoint::ListSchemas),
+        [object_type] => Some(AccountEndpoint::ReadSchema((*object_type).to_owned())),
+        _ => None,
+    }
+}
+
+/// Answer an authorized request for an account-level endpoint.
+pub(crate) fn dispatch_account(
+    endpoint: &AccountEndpoint,
+    catalog: &crate::catalog::Catalog,
+    owners: &[crate::owners::Owner],
+    portal_id: u64,
+    query: &crate::query::QueryParams,
+) -> Reply {
+    let result = match endpoint {
+        AccountEndpoint::ListOwners => crate::owners::list(owners, query),
+        AccountEndpoint::ReadOwner(id) => crate::owners::read(owners, id, query),
+        AccountEndpoint::ListSchemas => Ok(crate::custom_objects::list(catalog, portal_id, query)),
+        AccountEndpoint::ReadSchema(raw) => crate::custom_objects::read(catalog, portal_id, raw, query),
+    };
+    result.unwrap_or_else(Reply::Error)
 }
 
 /// Answer an authorized request for an object type's endpoint through `version`.
@@ -254,6 +329,74 @@ mod tests {
         }
         let token = route("POST", "/oauth/v2/private-apps/get/access-token-info");
         assert_eq!(token, Some(Route::TokenInfo));
+    }
+
+    #[test]
+    fn routes_resolve_owners_and_schemas_in_every_spelling() {
+        let account = |endpoint: AccountEndpoint, version: &'static str| {
+            Some(Route::Account {
+                endpoint,
+                version: ApiVersion(version),
+            })
+        };
+        for version in API_VERSIONS {
+            let owners = if version == "v3" {
+                "/crm/v3/owners".to_owned()
+            } else {
+                format!("/crm/owners/{version}")
+            };
+            for list in [owners.clone(), format!("{owners}/")] {
+                assert_eq!(
+                    route("GET", &list),
+                    account(AccountEndpoint::ListOwners, version),
+                    "{list}"
+                );
+            }
+            assert_eq!(
+                route("GET", &format!("{owners}/110000001")),
+                account(AccountEndpoint::ReadOwner("110000001".to_owned()), version)
+            );
+            let schemas = format!("/crm-object-schemas/{version}/schemas");
+            for list in [schemas.clone(), format!("{schemas}/")] {
+                assert_eq!(
+                    route("GET", &list),
+                    account(AccountEndpoint::ListSchemas, version),
+                    "{list}"
+                );
+            }
+            assert_eq!(
+                route("GET", &format!("{schemas}/p12345678_pets")),
+                account(AccountEndpoint::ReadSchema("p12345678_pets".to_owned()), version)
+            );
+        }
+        assert_eq!(
+            route("GET", "/crm/v3/schemas"),
+            account(AccountEndpoint::ListSchemas, "v3")
+        );
+        assert_eq!(
+            route("GET", "/crm/v3/schemas/2-3604285"),
+            account(AccountEndpoint::ReadSchema("2-3604285".to_owned()), "v3")
+        );
+        for (method, path) in [
+            ("POST", "/crm/v3/owners"),
+            ("GET", "/crm/v3/owners/1/teams"),
+            ("GET", "/crm/owners/2025-09"),
+            ("GET", "/crm/schemas/2026-09"),
+            ("DELETE", "/crm-object-schemas/v3/schemas/pets"),
+            ("GET", "/crm-object-schemas/v4/schemas"),
+            ("GET", "/crm-object-schemas/v3/schemas/pets/associations"),
+        ] {
+            assert_eq!(route(method, path), None, "{method} {path}");
+        }
+        assert_eq!(
+            AccountEndpoint::ListOwners.accepted_scopes(),
+            ["crm.objects.owners.read"]
+        );
+        assert!(
+            AccountEndpoint::ReadSchema("x".to_owned())
+                .accepted_scopes()
+                .contains(&"crm.objects.custom.read")
+        );
     }
 
     #[test]

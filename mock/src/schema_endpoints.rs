@@ -138,6 +138,7 @@ mod tests {
             portal_id: 1,
             object_type,
             required_properties: Vec::new(),
+            owners: &[],
             query: QueryParams::parse(Some(query)),
             body: b"",
         }

@@ -36,6 +36,7 @@ use crate::faults::{self, Canned, Fault, FaultRule, FaultRules, Stage};
 use crate::handler::{Call, Reply};
 use crate::headers::{CORRELATION_ID, JSON_CONTENT_TYPE, RateCounters, RateLimitHeaders, rate_limit_headers};
 use crate::objects::ObjectType;
+use crate::owners::Owner;
 use crate::query::{self, QueryParams};
 use crate::rate_limits::Limiter;
 use crate::recording::RecordedRequest;
@@ -52,6 +53,7 @@ struct State {
     tokens: Vec<TokenGrant>,
     portal_id: u64,
     validation_rules: Vec<ValidationRule>,
+    owners: Vec<Owner>,
     store: Mutex<Store>,
     log: Mutex<Vec<RecordedRequest>>,
     counters: Mutex<RateCounters>,
@@ -110,6 +112,7 @@ impl MockServer {
             tokens: config.tokens,
             portal_id: config.portal_id,
             validation_rules: config.validation_rules,
+            owners: config.owners,
             log: Mutex::new(Vec::new()),
             counters: Mutex::new(RateCounters::default()),
             limiter: config.rate_limits.map(|limits| Mutex::new(Limiter::new(limits))),
@@ -191,8 +194,10 @@ impl MockServer {
     /// validation. The record gets `hs_object_id`, create/modify dates and history like a
     /// created one; a parseable value for the type's create-date property (e.g.
     /// `createdate`) also sets `createdAt`.
+    /// `object_type` is spelled as in a request path (`contacts`, `0-1`, and for the
+    /// custom object `2-3604285` or `p{portalId}_pets`).
     pub fn seed_record(&self, object_type: &str, id: &str, properties: &[(&str, &str)]) -> Result<(), MockError> {
-        let object_type = parse_type(object_type)?;
+        let object_type = self.parse_type(object_type)?;
         let id = parse_id(id)?;
         let properties = properties
             .iter()
@@ -200,6 +205,39 @@ impl MockServer {
             .collect();
         lock(&self.state.store).seed(object_type, id, &properties);
         Ok(())
+    }
+
+    /// [`MockServer::seed_record`] for many records at once, under one lock: for
+    /// seeding thousands. Nothing is stored when the type or any id is invalid.
+    pub fn seed_records(
+        &self,
+        object_type: &str,
+        records: Vec<(String, Vec<(String, String)>)>,
+    ) -> Result<(), MockError> {
+        let object_type = self.parse_type(object_type)?;
+        let parsed = records
+            .into_iter()
+            .map(|(id, properties)| Ok((parse_id(&id)?, properties.into_iter().collect())))
+            .collect::<Result<Vec<(u64, std::collections::BTreeMap<String, String>)>, MockError>>()?;
+        let mut store = lock(&self.state.store);
+        for (id, properties) in &parsed {
+            store.seed(object_type, *id, properties);
+        }
+        Ok(())
+    }
+
+    /// The account's owners, as configured in [`MockConfig::owners`].
+    pub fn owners(&self) -> &[Owner] {
+        &self.state.owners
+    }
+
+    /// The portal id the mock reports (and custom objects' fully qualified names carry).
+    pub fn portal_id(&self) -> u64 {
+        self.state.portal_id
+    }
+
+    fn parse_type(&self, raw: &str) -> Result<ObjectType, MockError> {
+        ObjectType::resolve(raw, self.state.portal_id).ok_or_else(|| MockError::UnknownObjectType(raw.to_owned()))
     }
 
     /// Associate two existing records with the `HUBSPOT_DEFINED` association type
@@ -213,7 +251,7 @@ impl MockServer {
         to_id: &str,
         type_id: u32,
     ) -> Result<(), MockError> {
-        let (from, to) = (parse_type(from_type)?, parse_type(to_type)?);
+        let (from, to) = (self.parse_type(from_type)?, self.parse_type(to_type)?);
         let (from_id, to_id) = (parse_id(from_id)?, parse_id(to_id)?);
         let kind = associations::from_type(from, type_id)
             .filter(|kind| kind.to == to)
@@ -238,7 +276,7 @@ impl MockServer {
     /// Add a pipeline (JSON as HubSpot returns it) to a type, replacing one with the same
     /// id. Records of deals and tickets are then validated against it, too.
     pub fn seed_pipeline(&self, object_type: &str, pipeline: serde_json::Value) -> Result<(), MockError> {
-        let object_type = parse_type(object_type)?;
+        let object_type = self.parse_type(object_type)?;
         let pipeline = Pipeline::from_json(pipeline).map_err(MockError::InvalidPipeline)?;
         lock(&self.state.store).put_pipeline(object_type, pipeline);
         Ok(())
@@ -246,7 +284,7 @@ impl MockServer {
 
     /// How many records of a type the store holds (0 for an unknown type).
     pub fn record_count(&self, object_type: &str, include_archived: bool) -> usize {
-        ObjectType::parse(object_type)
+        ObjectType::resolve(object_type, self.state.portal_id)
             .map(|object_type| lock(&self.state.store).count(object_type, include_archived))
             .unwrap_or(0)
     }
@@ -272,10 +310,6 @@ impl Drop for MockServer {
     fn drop(&mut self) {
         self.stop_and_join();
     }
-}
-
-fn parse_type(raw: &str) -> Result<ObjectType, MockError> {
-    ObjectType::parse(raw).ok_or_else(|| MockError::UnknownObjectType(raw.to_owned()))
 }
 
 fn parse_id(raw: &str) -> Result<u64, MockError> {
@@ -502,11 +536,13 @@ const OVERSIZED_PREFIX: &[u8] = br#"{"id":"1","properties":{"notes":""#;
 /// search: only requests to a CRM route with a token the mock knows count.
 fn limited_account(state: &State, request: &RecordedRequest) -> Option<(String, bool)> {
     let segments = query::path_segments(&request.path);
-    let Route::Typed { endpoint, .. } = routes::resolve(&request.method, &segments)? else {
-        return None;
+    let search = match routes::resolve(&request.method, &segments)? {
+        Route::Typed { endpoint, .. } => matches!(endpoint, routes::Endpoint::SearchRecords),
+        Route::Account { .. } => false,
+        Route::TokenInfo => return None,
     };
     let grant = auth::authenticate(request, &state.tokens).ok()?;
-    Some((grant.token.clone(), matches!(endpoint, routes::Endpoint::SearchRecords)))
+    Some((grant.token.clone(), search))
 }
 
 /// The request pipeline (see the module doc): the reply, and which rate-limit headers
@@ -521,6 +557,23 @@ fn process(state: &State, request: &RecordedRequest) -> (Reply, RateLimitHeaders
             let reply = auth::token_info(&request.body, &state.tokens, state.portal_id);
             return (reply, RateLimitHeaders::None);
         }
+        Route::Account { endpoint, .. } => {
+            let grant = match auth::authenticate(request, &state.tokens) {
+                Ok(grant) => grant,
+                Err(error) => return (Reply::Error(error), RateLimitHeaders::None),
+            };
+            let reply = match auth::authorize_any(grant, endpoint.accepted_scopes()) {
+                Ok(()) => routes::dispatch_account(
+                    &endpoint,
+                    &state.catalog,
+                    &state.owners,
+                    state.portal_id,
+                    &QueryParams::parse(request.query.as_deref()),
+                ),
+                Err(error) => Reply::Error(error),
+            };
+            return (reply, RateLimitHeaders::Full);
+        }
         Route::Typed {
             endpoint,
             object_type,
@@ -532,7 +585,7 @@ fn process(state: &State, request: &RecordedRequest) -> (Reply, RateLimitHeaders
         Err(error) => return (Reply::Error(error), RateLimitHeaders::None),
     };
     let rate_limits = endpoint.rate_limit_headers();
-    let Some(object_type) = ObjectType::parse(&raw_type) else {
+    let Some(object_type) = ObjectType::resolve(&raw_type, state.portal_id) else {
         return (Reply::Error(ApiError::unknown_object_type(&raw_type)), rate_limits);
     };
     if let Err(error) = auth::authorize(grant, object_type, endpoint.access()) {
@@ -548,12 +601,13 @@ fn process(state: &State, request: &RecordedRequest) -> (Reply, RateLimitHeaders
             state
                 .validation_rules
                 .iter()
-                .filter(|rule| ObjectType::parse(&rule.object_type) == Some(object_type))
+                .filter(|rule| ObjectType::resolve(&rule.object_type, state.portal_id) == Some(object_type))
                 .map(|rule| rule.required_property.as_str())
                 .collect()
         } else {
             Vec::new()
         },
+        owners: &state.owners,
         query: QueryParams::parse(request.query.as_deref()),
         body: &request.body,
     };

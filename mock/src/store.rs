@@ -211,6 +211,14 @@ impl Store {
         self.records.get(&object_type).into_iter().flat_map(BTreeMap::values)
     }
 
+    /// The records of a type (archived ones included) from id `first` on, by ascending id.
+    pub(crate) fn records_from(&self, object_type: ObjectType, first: u64) -> impl Iterator<Item = &Record> {
+        self.records
+            .get(&object_type)
+            .into_iter()
+            .flat_map(move |records| records.range(first..).map(|(_, record)| record))
+    }
+
     /// The first record (by id) that is archived or not as asked and satisfies `matches`.
     pub(crate) fn find(
         &self,

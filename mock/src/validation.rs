@@ -32,6 +32,13 @@
 //! - `REQUIRED_PROPERTY` ⚠ for a property the account's validation rules require (writes
 //!   through API version 2026-09 on), missing on create or cleared on update:
 //!   `Property "<name>" is required by this account's validation rules`.
+//! - `REQUIRED_PROPERTY` ⚠ also for a property a custom object's schema lists in
+//!   `requiredProperties`, through every API version: `Property "<name>" is required for
+//!   objects of type <name>`.
+//!
+//! - `INVALID_OWNER_ID` ⚠ for a property that references owners (`referencedObjectType:
+//!   "OWNER"`, e.g. `hubspot_owner_id`) set to anything but the id of a live owner:
+//!   `<value> is not a valid owner id` (the code as remembered from real responses).
 //!
 //! `""` clears any writable property and is never checked further. The email, pipeline
 //! and read-only-`hs_object_id` checks run for every type; the catalog checks only once
@@ -42,6 +49,7 @@ use std::collections::BTreeMap;
 use crate::catalog::{Catalog, OptionDef, Pipeline, PropertyDef};
 use crate::errors::{ApiError, ErrorDetail};
 use crate::objects::ObjectType;
+use crate::owners::{self, Owner};
 use crate::store::{Record, Store};
 use crate::timestamps::{TimeOfDay, format_date, format_iso, parse_instant};
 
@@ -76,6 +84,8 @@ pub(crate) struct WriteCheck<'a> {
     pub(crate) existing: Option<&'a Record>,
     /// Properties the account's validation rules require (API version 2026-09 on).
     pub(crate) required: &'a [&'a str],
+    /// The account's owners, which owner-referencing properties must name.
+    pub(crate) owners: &'a [Owner],
 }
 
 impl WriteCheck<'_> {
@@ -108,21 +118,35 @@ impl WriteCheck<'_> {
     /// The account's required properties: a create must set each, an update may not
     /// clear one.
     fn check_required(&self, input: &BTreeMap<String, String>) -> Vec<PropertyIssue> {
-        self.required
+        let missing = |name: &&&str| match (input.get(**name), self.existing) {
+            (Some(value), _) => value.is_empty(),
+            (None, None) => true,
+            (None, Some(_)) => false,
+        };
+        let by_schema = self.object_type.required_properties();
+        let schema_issues = by_schema.iter().filter(missing).map(|name| {
+            PropertyIssue::new(
+                name,
+                REQUIRED_BY_RULE,
+                format!(
+                    "Property \"{name}\" is required for objects of type {}",
+                    self.object_type.path_name()
+                ),
+            )
+        });
+        let rule_issues = self
+            .required
             .iter()
-            .filter(|name| match (input.get(**name), self.existing) {
-                (Some(value), _) => value.is_empty(),
-                (None, None) => true,
-                (None, Some(_)) => false,
-            })
+            .filter(|name| !by_schema.contains(*name))
+            .filter(missing)
             .map(|name| {
                 PropertyIssue::new(
                     name,
                     REQUIRED_BY_RULE,
                     format!("Property \"{name}\" is required by this account's validation rules"),
                 )
-            })
-            .collect()
+            });
+        schema_issues.chain(rule_issues).collect()
     }
 
     fn check_one(&self, name: &str, value: &str) -> Result<String, PropertyIssue> {
@@ -162,6 +186,17 @@ impl WriteCheck<'_> {
             ));
         }
         match definition {
+            Some(definition) if definition.referenced_object_type.as_deref() == Some("OWNER") => {
+                if owners::is_assignable(self.owners, value) {
+                    Ok(value.trim().to_owned())
+                } else {
+                    Err(PropertyIssue::new(
+                        name,
+                        "INVALID_OWNER_ID",
+                        format!("{value} is not a valid owner id"),
+                    ))
+                }
+            }
             Some(definition) if !self.is_pipeline_property(name) => check_against_definition(definition, value),
             _ => Ok(value.to_owned()),
         }
@@ -452,7 +487,7 @@ mod tests {
                 {"label": "B", "value": "b", "hidden": false}]},
             {"name": "hubspot_owner_id", "label": "Owner", "type": "enumeration",
              "fieldType": "select", "description": "", "groupName": "g", "options": [],
-             "externalOptions": true},
+             "externalOptions": true, "referencedObjectType": "OWNER"},
             {"name": "score", "label": "Score", "type": "number", "fieldType": "number",
              "description": "", "groupName": "g", "options": []},
             {"name": "birthday", "label": "Birthday", "type": "date", "fieldType": "date",
@@ -518,6 +553,7 @@ mod tests {
             object_type: ObjectType::Contacts,
             existing: None,
             required: &[],
+            owners: &owners::default_owners(),
         }
         .check(&input(pairs))
     }
@@ -537,7 +573,7 @@ mod tests {
             ("email", "ann@example.com"),
             ("lifecyclestage", "lead"),
             ("interests", "a;b"),
-            ("hubspot_owner_id", "123"),
+            ("hubspot_owner_id", "110000001"),
             ("score", "-12.5"),
             ("birthday", "1990-05-01"),
             ("seen", "1572406217883"),
@@ -552,6 +588,46 @@ mod tests {
         assert_eq!(stored["interests"], "a;b");
         let epoch_date = check_contact(&[("birthday", "641520000000")]);
         assert_eq!(epoch_date.map(|s| s["birthday"].clone()), Ok("1990-05-01".to_owned()));
+    }
+
+    #[test]
+    fn validation_owner_properties_take_only_live_owner_ids() {
+        for bad in ["123", "jade.chen@example.com", "110000005", "Jade Chen"] {
+            let issues = check_contact(&[("hubspot_owner_id", bad)]).err().unwrap_or_default();
+            assert_eq!(issues.len(), 1, "{bad}");
+            assert_eq!(issues[0].code, "INVALID_OWNER_ID", "{bad}");
+            assert_eq!(issues[0].message, format!("{bad} is not a valid owner id"));
+        }
+        let cleared = check_contact(&[("hubspot_owner_id", "")]);
+        assert_eq!(
+            cleared.map(|stored| stored["hubspot_owner_id"].clone()),
+            Ok(String::new())
+        );
+    }
+
+    #[test]
+    fn validation_custom_object_required_properties_hold_in_every_version() {
+        let catalog = Catalog::default();
+        let create = WriteCheck {
+            catalog: &catalog,
+            pipelines: &[],
+            object_type: ObjectType::Pets,
+            existing: None,
+            required: &["pet_name"],
+            owners: &[],
+        };
+        let issues = create.check(&input(&[("species", "dog")])).err().unwrap_or_default();
+        assert_eq!(
+            issues.len(),
+            1,
+            "a rule repeating the schema's requirement is reported once"
+        );
+        assert_eq!(issues[0].code, REQUIRED_BY_RULE);
+        assert_eq!(
+            issues[0].message,
+            "Property \"pet_name\" is required for objects of type pets"
+        );
+        assert!(create.check(&input(&[("pet_name", "Rex")])).is_ok());
     }
 
     #[test]
@@ -618,6 +694,7 @@ mod tests {
             object_type: ObjectType::Contacts,
             existing: None,
             required: &[],
+            owners: &[],
         };
         assert!(check.check(&input(&[("anything", "x"), ("score", "ten")])).is_ok());
         assert_eq!(
@@ -639,6 +716,7 @@ mod tests {
             object_type: ObjectType::Contacts,
             existing: None,
             required: &["lastname"],
+            owners: &[],
         };
         assert_eq!(
             codes(create.check(&input(&[("firstname", "Jade")]))),
@@ -671,6 +749,7 @@ mod tests {
             object_type: ObjectType::Deals,
             existing: None,
             required: &[],
+            owners: &[],
         };
         let stored = create.check(&input(&[("dealstage", "closedwon")]));
         assert_eq!(stored.map(|s| s["pipeline"].clone()), Ok("default".to_owned()));
@@ -715,6 +794,7 @@ mod tests {
             object_type: ObjectType::Deals,
             existing,
             required: &[],
+            owners: &[],
         };
         assert_eq!(
             codes(update.check(&input(&[("pipeline", "other")]))),
@@ -734,6 +814,7 @@ mod tests {
             object_type: ObjectType::Tickets,
             existing: None,
             required: &[],
+            owners: &[],
         };
         let stored = create.check(&input(&[("hs_pipeline_stage", "1")]));
         assert_eq!(stored.map(|s| s["hs_pipeline"].clone()), Ok("0".to_owned()));

@@ -5,6 +5,9 @@
 //! `/crm/objects/2026-09/{objectType}`) against the dated specs in `openapi/<version>/`.
 //! Lead replies are also checked against each dated version's `leads.json` (v3 has no
 //! leads spec; its lead replies are checked against the generic `objects.json`).
+//! Owners are checked against `crmOwners.json` and custom object schemas against
+//! `schemas.json` of each version; records of the custom object `pets` against
+//! `objects.json` of each version and, for v3, also `customObjects.json`.
 //!
 //! How OpenAPI 3.0 is turned into JSON Schema here:
 //! - Schemas are validated as JSON Schema draft 4 (OpenAPI 3.0's schema objects are an
@@ -147,9 +150,13 @@ fn spec_file(version: &str, file: &str) -> String {
 /// Validate `reply`, received through `version`, against the schema that version's spec
 /// `file` names for it; `path` is the v3 spelling of the spec's path key.
 fn conforms(version: &str, file: &str, path: &str, method: &str, reply: &Reply, patch: Patch) {
+    conforms_at(version, file, &versioned_path(version, path), method, reply, patch);
+}
+
+/// [`conforms`] with the spec's path key as `version` spells it.
+fn conforms_at(version: &str, file: &str, path: &str, method: &str, reply: &Reply, patch: Patch) {
     let file = &spec_file(version, file);
     let doc = spec(file);
-    let path = &versioned_path(version, path);
     let reference = response_ref(&doc, path, method, reply.status);
     let body = reply.json();
     assert!(!body.is_null(), "{method} {path} {}: body is not JSON", reply.status);
@@ -681,4 +688,177 @@ fn openapi_validation_rejects_what_the_spec_forbids() {
     assert_eq!(schema["additionalProperties"], false);
     assert_eq!(schema["properties"]["a"]["additionalProperties"], false);
     assert!(schema["properties"].get("additionalProperties").is_none());
+}
+
+/// The owners list path and spec key of `version` (`/crm/v3/owners`, `/crm/owners/2026-09`).
+fn owners_key(version: &str) -> String {
+    if version == "v3" {
+        "/crm/v3/owners".to_owned()
+    } else {
+        format!("/crm/owners/{version}")
+    }
+}
+
+#[test]
+fn openapi_owner_replies_conform() {
+    for version in API_VERSIONS {
+        openapi_owner_replies_conform_through(version);
+    }
+}
+
+fn openapi_owner_replies_conform_through(version: &'static str) {
+    let (_server, client) = start();
+    let list_key = owners_key(version);
+    let one_key = format!("{list_key}/{{ownerId}}");
+    let owners =
+        |reply: &Reply, key: &str| conforms_at(version, "crmOwners.json", key, "get", reply, Patch::Deviations);
+    let all = client.get(&list_key);
+    assert_eq!(all.status, 200);
+    owners(&all, &list_key);
+    let page = client.get(&format!("{list_key}?limit=2"));
+    assert!(page.json().get("paging").is_some());
+    owners(&page, &list_key);
+    let archived = client.get(&format!("{list_key}?archived=true"));
+    assert_eq!(archived.json()["results"][0]["archived"], true);
+    owners(&archived, &list_key);
+    let by_email = client.get(&format!("{list_key}?email=jane.doe%40example.com"));
+    assert_eq!(by_email.json()["results"][0]["teams"].as_array().map(Vec::len), Some(2));
+    owners(&by_email, &list_key);
+    let one = client.get(&format!("{list_key}/110000001"));
+    assert_eq!(one.status, 200);
+    owners(&one, &one_key);
+    let missing = client.get(&format!("{list_key}/1"));
+    assert_eq!(missing.status, 404);
+    owners(&missing, &one_key);
+    let too_many = client.get(&format!("{list_key}?limit=501"));
+    assert_eq!(too_many.status, 400);
+    owners(&too_many, &list_key);
+}
+
+#[test]
+fn openapi_schema_replies_conform() {
+    for version in API_VERSIONS {
+        openapi_schema_replies_conform_through(version);
+    }
+}
+
+fn openapi_schema_replies_conform_through(version: &'static str) {
+    let (_server, client) = start();
+    let list_key = format!("/crm-object-schemas/{version}/schemas");
+    let one_key = format!("{list_key}/{{objectType}}");
+    let schemas = |reply: &Reply, key: &str| conforms_at(version, "schemas.json", key, "get", reply, Patch::Deviations);
+    let mut lists = vec![list_key.clone()];
+    if version == "v3" {
+        lists.push("/crm/v3/schemas".to_owned());
+    }
+    for list in lists {
+        let all = client.get(&list);
+        assert_eq!(all.status, 200);
+        assert_eq!(all.json()["results"].as_array().map(Vec::len), Some(1));
+        schemas(&all, &list_key);
+        schemas(&client.get(&format!("{list}?archived=true")), &list_key);
+        for spelling in ["2-3604285", "p12345678_pets", "pets"] {
+            let one = client.get(&format!("{list}/{spelling}"));
+            assert_eq!(one.status, 200);
+            schemas(&one, &one_key);
+        }
+        let trimmed = client.get(&format!(
+            "{list}/pets?includePropertyDefinitions=false&includeAssociationDefinitions=false&includeAuditMetadata=false"
+        ));
+        assert_eq!(trimmed.json()["properties"], json!([]));
+        schemas(&trimmed, &one_key);
+        let missing = client.get(&format!("{list}/widgets"));
+        assert_eq!(missing.status, 404);
+        schemas(&missing, &one_key);
+    }
+}
+
+#[test]
+fn openapi_custom_object_records_conform() {
+    for version in API_VERSIONS {
+        openapi_custom_object_records_conform_through(version);
+    }
+}
+
+fn openapi_custom_object_records_conform_through(version: &'static str) {
+    let (_server, client) = start();
+    let client = client.at(version);
+    let both = |path: &str, method: &str, reply: &Reply| {
+        objects(version, path, method, reply);
+        if version == "v3" {
+            conforms(version, "customObjects.json", path, method, reply, Patch::Deviations);
+        }
+    };
+    let contact = id_of(&client.post("/crm/v3/objects/contacts", &json!({"properties": {"email": "p@x.io"}})));
+    let created = client.post(
+        "/crm/v3/objects/2-3604285",
+        &json!({"properties": {"pet_name": "Rex", "species": "dog", "birth_date": "2021-02-03"}, "associations": [
+            {"to": {"id": contact}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 861}]}]}),
+    );
+    both(RECORDS, "post", &created);
+    let id = id_of(&created);
+    for _ in 0..3 {
+        client.post(
+            "/crm/v3/objects/2-3604285",
+            &json!({"properties": {"pet_name": "More"}}),
+        );
+    }
+    let read = client.get(&format!(
+        "/crm/v3/objects/p12345678_pets/{id}?associations=contacts&propertiesWithHistory=species&properties=pet_name,nope"
+    ));
+    assert_eq!(read.status, 200);
+    both(RECORD, "get", &read);
+    let updated = client.patch(
+        &format!("/crm/v3/objects/2-3604285/{id}"),
+        &json!({"properties": {"species": "cat"}}),
+    );
+    assert_eq!(updated.status, 200);
+    both(RECORD, "patch", &updated);
+    let page = client.get("/crm/v3/objects/2-3604285?limit=2&associations=contacts&properties=pet_name,species");
+    assert!(page.json().get("paging").is_some());
+    both(RECORDS, "get", &page);
+    let last = client.get(&format!(
+        "/crm/v3/objects/2-3604285?limit=2&after={}",
+        page.json()["paging"]["next"]["after"].as_str().unwrap_or_default()
+    ));
+    assert!(last.json().get("paging").is_none());
+    both(RECORDS, "get", &last);
+    let search = client.post(
+        "/crm/v3/objects/p12345678_pets/search",
+        &json!({"query": "rex", "properties": ["pet_name"]}),
+    );
+    assert_eq!(search.json()["total"], 1);
+    both(SEARCH, "post", &search);
+    let unnamed = client.post("/crm/v3/objects/2-3604285", &json!({"properties": {"species": "dog"}}));
+    assert_eq!(unnamed.status, 400);
+    both(RECORDS, "post", &unnamed);
+    let unowned = client.post(
+        "/crm/v3/objects/deals",
+        &json!({"properties": {"dealname": "D", "hubspot_owner_id": "jade.chen@example.com"}}),
+    );
+    assert_eq!(unowned.status, 400);
+    objects(version, RECORDS, "post", &unowned);
+    assert_eq!(client.delete(&format!("/crm/v3/objects/2-3604285/{id}")).status, 204);
+    let archived = client.get("/crm/v3/objects/2-3604285?archived=true");
+    assert_eq!(archived.json()["results"][0]["archived"], true);
+    both(RECORDS, "get", &archived);
+    let property = client.get("/crm/v3/properties/2-3604285/species");
+    assert_eq!(property.status, 200);
+    conforms(
+        version,
+        "properties.json",
+        "/crm/v3/properties/{objectType}/{propertyName}",
+        "get",
+        &property,
+        Patch::Deviations,
+    );
+    let properties = client.get("/crm/v3/properties/p12345678_pets");
+    conforms(
+        version,
+        "properties.json",
+        "/crm/v3/properties/{objectType}",
+        "get",
+        &properties,
+        Patch::Deviations,
+    );
 }
