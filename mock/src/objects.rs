@@ -1,5 +1,6 @@
-//! The 14 CRM object types the mock serves: path names, `0-N` type ids, singular names,
-//! and per type the default, system-managed and free-text-searchable properties.
+//! The CRM object types the mock serves — HubSpot's 14 standard ones and the account's
+//! custom object `pets`: path names, type ids (`0-N`, `2-N`), singular names, and per type
+//! the default, system-managed, required and free-text-searchable properties.
 //!
 //! ⚠ Choices where HubSpot's documentation is silent:
 //! - Accepted spellings of `{objectType}`: the plural path name and the singular name in
