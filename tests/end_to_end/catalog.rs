@@ -221,7 +221,7 @@ fn catalog_examples_are_the_spec_samples_with_realistic_addresses() {
 const MALFORMED: &[(&str, &str, &str)] = &[
     (
         "create",
-        r#"{"entity": "invoices", "properties": {"firstname": "Ann"}}"#,
+        r#"{"entity": "invoice list", "properties": {"firstname": "Ann"}}"#,
         "entity",
     ),
     ("read", r#"{"entity": "contacts"}"#, "entityId"),

@@ -663,13 +663,13 @@ fn refused(action: &str, input: &str, path: &str) -> String {
 #[test]
 fn discovery_invalid_inputs_name_the_path_and_what_is_accepted() {
     for (action, input, path) in [
-        ("get-pipelines", r#"{"entity": "pipelines"}"#, "entity"),
+        ("get-pipelines", r#"{"entity": "deal pipelines"}"#, "entity"),
         (
             "get-pipeline-stage",
             r#"{"entity": "Deals", "pipelineId": "default", "stageId": "x"}"#,
             "entity",
         ),
-        ("get-properties", r#"{"objectType": "invoices"}"#, "objectType"),
+        ("get-properties", r#"{"objectType": "invoice-items"}"#, "objectType"),
     ] {
         let message = refused(action, input, path);
         for entity in ENTITIES {

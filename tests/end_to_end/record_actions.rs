@@ -669,14 +669,31 @@ fn refused_before_sending(action: &str, input: &str, path: &str) -> String {
 
 #[test]
 fn contacts_create_unknown_entity_lists_the_accepted_ones() {
+    // A misspelt built-in name is refused at once.
     let message = refused_before_sending(
         "create",
-        r#"{"entity": "invoices", "properties": {"email": "a@b.co"}}"#,
+        r#"{"entity": "Contact", "properties": {"email": "a@b.co"}}"#,
         "entity",
     );
     for entity in ["companies", "contacts", "deals", "lineItems", "postalMails", "tasks"] {
         assert!(message.contains(entity), "{message}");
     }
+    // A name that could be a custom object's costs one read of the account's
+    // schemas, and nothing is written.
+    let env = Env::new();
+    let result = env.invoke("create", r#"{"entity": "invoices", "properties": {"email": "a@b.co"}}"#);
+    let Err(Error::InvalidInput(problem)) = result else {
+        panic!("expected invalid input, got {result:?}");
+    };
+    assert_eq!(problem.path, "entity");
+    for known in ["contacts", "lineItems", "pets (2-3604285)"] {
+        assert!(problem.message.contains(known), "{}", problem.message);
+    }
+    let request = env.only_request();
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        ("GET", "/crm-object-schemas/2026-09/schemas")
+    );
 }
 
 #[test]
