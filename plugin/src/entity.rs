@@ -349,20 +349,63 @@ fn is_custom_name(text: &str) -> bool {
 }
 
 /// Whether `text` is a built-in name in other letter case, singular, or
-/// without its separators (`Contacts`, `deal`, `LINE_ITEM`, `lineitems`).
+/// without its separators (`Contacts`, `deal`, `company`, `LINE_ITEM`).
 fn near_builtin(text: &str) -> bool {
-    let fold = |name: &str| {
-        let folded: String = name
-            .chars()
-            .filter(|c| *c != '_')
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+    let given = singular_stem(text);
+    near_miss_stems().any(|stem| stem == given)
+}
+
+/// The stem every near miss of a built-in name folds to: lower case, no
+/// underscores, singular (`line_items` and `lineItem` → `lineitem`,
+/// `companies` → `company`).
+fn singular_stem(name: &str) -> String {
+    let folded: String = name
+        .chars()
+        .filter(|c| *c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if let Some(stem) = folded.strip_suffix("ies") {
+        format!("{stem}y")
+    } else {
         folded.strip_suffix('s').map(str::to_owned).unwrap_or(folded)
-    };
-    let given = fold(text);
+    }
+}
+
+/// The stems of the built-in names and path names.
+fn near_miss_stems() -> impl Iterator<Item = String> {
     ENTITIES
         .iter()
-        .any(|entity| fold(entity.name) == given || fold(entity.path_name) == given)
+        .flat_map(|entity| [entity.name, entity.path_name])
+        .map(singular_stem)
+}
+
+/// A regular expression (ECMA-262, for JSON Schema) matching exactly the
+/// texts [`ObjectType::parse`] refuses as near misses of a built-in name.
+pub fn near_miss_pattern() -> String {
+    let mut stems: Vec<String> = near_miss_stems().collect();
+    stems.sort();
+    stems.dedup();
+    let any_case = |c: char| format!("[{}{}]_*", c.to_ascii_lowercase(), c.to_ascii_uppercase());
+    let alternatives: Vec<String> = stems
+        .iter()
+        .map(|stem| match stem.strip_suffix('y') {
+            // `company`, `companies`
+            Some(head) => format!(
+                "{}(?:{}|{}{}{})",
+                head.chars().map(any_case).collect::<String>(),
+                any_case('y'),
+                any_case('i'),
+                any_case('e'),
+                any_case('s')
+            ),
+            None => format!(
+                "{}(?:{})?",
+                stem.chars().map(any_case).collect::<String>(),
+                any_case('s')
+            ),
+        })
+        .collect();
+    format!("^_*(?:{})$", alternatives.join("|"))
 }
 
 /// The connector's entity names, in the specification's order.

@@ -224,6 +224,11 @@ const MALFORMED: &[(&str, &str, &str)] = &[
         r#"{"entity": "invoice list", "properties": {"firstname": "Ann"}}"#,
         "entity",
     ),
+    (
+        "create",
+        r#"{"entity": "company", "properties": {"name": "Acme"}}"#,
+        "entity",
+    ),
     ("read", r#"{"entity": "contacts"}"#, "entityId"),
     ("archive", r#"{"entityId": "12345678"}"#, "entity"),
     (

@@ -45,7 +45,7 @@ async def scenario(session):
             "read", {"entity": "companies", "entityId": created["id"], "properties": ["name", "domain"]}))
     calls["readMissing"] = outcome(await session.call_tool(
         "read", {"entity": "companies", "entityId": "999999999"}))
-    calls["invalid"] = outcome(await session.call_tool("create", {"entity": "spaceships", "properties": {}}))
+    calls["invalid"] = outcome(await session.call_tool("create", {"entity": "Contact", "properties": {}}))
     return {
         "serverName": init.server_info.name,
         "protocolVersion": init.protocol_version,

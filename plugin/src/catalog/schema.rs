@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::action::Action;
-use crate::entity::{ENTITIES, MAX_CUSTOM_NAME_CHARS, accepted_names, pipelined_names};
+use crate::entity::{ENTITIES, MAX_CUSTOM_NAME_CHARS, accepted_names, near_miss_pattern, pipelined_names};
 use crate::limits::{
     MAX_ASSOCIATION_TYPES, MAX_ASSOCIATIONS, MAX_EMAIL_CHARS, MAX_FILTER_GROUPS, MAX_FILTER_VALUES,
     MAX_FILTERS_PER_GROUP, MAX_ID_CHARS, MAX_LIST_LIMIT, MAX_LIST_RESULTS, MAX_NAME_CHARS, MAX_NAME_LIST,
@@ -181,8 +181,19 @@ fn object_type(description: &str) -> Value {
         "anyOf": [
             { "type": "string", "enum": accepted_names() },
             { "type": "string", "pattern": CUSTOM_OBJECT_PATTERN },
-            { "type": "string", "pattern": CUSTOM_NAME_PATTERN, "maxLength": MAX_CUSTOM_NAME_CHARS },
+            custom_name(),
         ],
+    })
+}
+
+/// A custom object's name: not a near miss of a built-in name, which the
+/// connector refuses rather than looks up.
+fn custom_name() -> Value {
+    json!({
+        "type": "string",
+        "pattern": CUSTOM_NAME_PATTERN,
+        "maxLength": MAX_CUSTOM_NAME_CHARS,
+        "not": { "pattern": near_miss_pattern() },
     })
 }
 
@@ -193,7 +204,7 @@ fn pipelined_object_type(description: &str) -> Value {
         "anyOf": [
             { "type": "string", "enum": pipelined_names() },
             { "type": "string", "pattern": CUSTOM_OBJECT_PATTERN },
-            { "type": "string", "pattern": CUSTOM_NAME_PATTERN, "maxLength": MAX_CUSTOM_NAME_CHARS },
+            custom_name(),
         ],
     })
 }

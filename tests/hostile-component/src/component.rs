@@ -127,11 +127,23 @@ impl Crm for Component {
         Err(unsupported())
     }
 
-    fn get_properties(_: Connection, _: String, _: bool) -> Result<Vec<crm::PropertyDefinition>, Error> {
+    fn get_properties(_: Connection, _: crm::PropertiesRequest) -> Result<Vec<crm::PropertyDefinition>, Error> {
         Err(unsupported())
     }
 
     fn test_connection(_: Connection) -> Result<crm::ConnectionReport, Error> {
+        Err(unsupported())
+    }
+
+    fn list(_: Connection, _: crm::ListRequest) -> Result<crm::RecordPage, Error> {
+        Err(unsupported())
+    }
+
+    fn get_owners(_: Connection, _: crm::OwnersRequest) -> Result<Vec<crm::Owner>, Error> {
+        Err(unsupported())
+    }
+
+    fn get_object_types(_: Connection) -> Result<Vec<crm::ObjectTypeInfo>, Error> {
         Err(unsupported())
     }
 }
