@@ -5,8 +5,11 @@
 
 use hubspot_mock::MockServer;
 
-/// Type, id and properties of each sample record.
-const RECORDS: &[(&str, &str, &[(&str, &str)])] = &[
+/// One sample record: its type, id and property values.
+type SampleRecord = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+/// The sample records.
+const RECORDS: &[SampleRecord] = &[
     (
         "companies",
         "20000001",
