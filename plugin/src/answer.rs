@@ -213,6 +213,97 @@ impl<T: DeserializeOwned> Decode for Page<T> {
     }
 }
 
+/// One page of search results with records of any shape (`R`): what a
+/// search that pages on its own reads.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SearchResults<R> {
+    /// Matches across all pages.
+    #[serde(default)]
+    pub total: u64,
+    /// This page.
+    #[serde(default = "Vec::new")]
+    pub results: Vec<R>,
+    /// The cursor to the next page.
+    #[serde(default)]
+    pub paging: Option<Paging>,
+}
+
+impl<R: DeserializeOwned> Decode for SearchResults<R> {
+    fn decode(body: String) -> Result<Self, String> {
+        shaped(&body)
+    }
+}
+
+/// An answer that is one page of many, as [`crate::lookup::Lookups::collect_pages`] reads it.
+pub trait Paged: Decode {
+    /// What the page lists.
+    type Item;
+    /// The cursor to pass as `after` for the next page.
+    fn next_after(&self) -> Option<&str>;
+    /// HubSpot's count of matches across all pages, when the answer has one.
+    fn total(&self) -> Option<u64>;
+    /// This page's items.
+    fn items(&self) -> &[Self::Item];
+    /// This page's items, taken.
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
+impl<T: DeserializeOwned> Paged for Page<T> {
+    type Item = T;
+    fn next_after(&self) -> Option<&str> {
+        Page::next_after(self)
+    }
+    fn total(&self) -> Option<u64> {
+        None
+    }
+    fn items(&self) -> &[T] {
+        &self.results
+    }
+    fn into_items(self) -> Vec<T> {
+        self.results
+    }
+}
+
+impl<R: DeserializeOwned> Paged for SearchResults<R> {
+    type Item = R;
+    fn next_after(&self) -> Option<&str> {
+        self.paging.as_ref()?.next.as_ref().map(|next| next.after.as_str())
+    }
+    fn total(&self) -> Option<u64> {
+        Some(self.total)
+    }
+    fn items(&self) -> &[R] {
+        &self.results
+    }
+    fn into_items(self) -> Vec<R> {
+        self.results
+    }
+}
+
+/// A record whose id keyset paging reads.
+pub trait Keyed {
+    /// The record's id; `None` when the record has none.
+    fn record_id(&self) -> Option<String>;
+}
+
+impl Keyed for CrmRecord {
+    fn record_id(&self) -> Option<String> {
+        Some(self.id.clone())
+    }
+}
+
+/// A record as HubSpot sent it, for `tool.invoke`: only its id is read.
+impl Keyed for Box<serde_json::value::RawValue> {
+    fn record_id(&self) -> Option<String> {
+        #[derive(Deserialize)]
+        struct Id {
+            #[serde(deserialize_with = "text")]
+            id: String,
+        }
+        serde_json::from_str::<Id>(self.get()).ok().map(|record| record.id)
+    }
+}
+
 /// A user who can own records.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -49,6 +49,20 @@ impl<'t, T: Transport> Client<'t, T> {
         self.started = self.transport.now();
     }
 
+    /// The transport's clock.
+    pub fn now(&mut self) -> Duration {
+        self.transport.now()
+    }
+
+    /// Waits until the transport's clock reads `at`: paces requests to an
+    /// endpoint with a per-second limit.
+    pub fn wait_until(&mut self, at: Duration) {
+        let now = self.transport.now();
+        if let Some(wait) = at.checked_sub(now).filter(|wait| !wait.is_zero()) {
+            self.transport.sleep(wait);
+        }
+    }
+
     /// Sends `request` and decodes the answer as `D`, retrying as the policy
     /// allows. A success that does not decode is a malformed response: it
     /// carries the status and the attempts so far and is retried like one.

@@ -5,7 +5,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::action::Action;
-use crate::answer::{Decode, Page, PropertyDefinition, PropertyList};
+use crate::answer::{Decode, Keyed, Page, Paged, PropertyDefinition, PropertyList, SearchResults};
 use crate::api_version::ApiVersion;
 use crate::client::Client;
 use crate::connection::Connection;
@@ -14,8 +14,8 @@ use crate::entity::ObjectType;
 use crate::error::Error;
 use crate::http::HttpRequest;
 use crate::input_path::{Field, InputPath, PropertyPart};
-use crate::limits::{MAX_LIST_LIMIT, MAX_OWNERS};
-use crate::lookup::{Collected, Lookups};
+use crate::limits::{MAX_LIST_LIMIT, MAX_OWNERS, SEARCH_PAGE_GAP};
+use crate::lookup::{Collected, Lookups, Pager};
 use crate::object_types::{self, ObjectTypeInfo};
 use crate::plan;
 use crate::property_search::{self, PropertyText};
@@ -24,7 +24,7 @@ use crate::request::{
     StageRequest, UpdateRequest,
 };
 use crate::retry::RetryPolicy;
-use crate::search::SearchRequest;
+use crate::search::{SearchCursor, SearchRequest};
 use crate::transport::Transport;
 
 /// Creates a record; HubSpot answers with it.
@@ -70,6 +70,65 @@ pub fn search<T: Transport, D: Decode>(
     request: &SearchRequest,
 ) -> Result<D, Error> {
     send(transport, connection, request, plan::search)
+}
+
+/// Searches page after page up to the request's `max_results` (one page
+/// without it): by HubSpot's `after` while within its first 10,000 results,
+/// by `hs_object_id` past them ([`SearchRequest::page`]), each request at
+/// least [`SEARCH_PAGE_GAP`] after the previous answer so that the search
+/// stays within HubSpot's per-second limit. The cursor handed back is
+/// HubSpot's `after`; keyset paging has none to give.
+pub fn search_pages<T: Transport, R: DeserializeOwned + Keyed>(
+    transport: &mut T,
+    connection: &Connection,
+    request: &SearchRequest,
+) -> Result<Collected<R>, Error> {
+    let (mut lookups, first) = begin(transport, connection, request, plan::search)?;
+    let version = lookups.version();
+    let resolved = resolve(&mut lookups, request)?;
+    let request = resolved.as_ref().unwrap_or(request);
+    let Some(max) = request.max_results else {
+        let first = match &resolved {
+            Some(resolved) => plan::search(resolved, version)?,
+            None => first,
+        };
+        let page: SearchResults<R> = lookups.send(&first)?;
+        return Ok(Collected {
+            next_after: page.next_after().map(str::to_owned),
+            total: Some(page.total),
+            results: page.results,
+            pages: 1,
+        });
+    };
+    let keyset = request.needs_keyset();
+    let collected = lookups.collect_pages::<SearchResults<R>, SearchCursor>(
+        None,
+        max as usize,
+        Pager {
+            page: |cursor: Option<&SearchCursor>, wanted: usize| {
+                let wanted = u32::try_from(wanted).unwrap_or(u32::MAX);
+                plan::search_page(request, version, cursor, Some(plan::search_page_size(request, wanted)))
+            },
+            next: |answer: &SearchResults<R>| {
+                let after = answer.next_after()?;
+                if keyset {
+                    answer.results.last()?.record_id().map(SearchCursor::AboveId)
+                } else {
+                    Some(SearchCursor::After(after.to_owned()))
+                }
+            },
+            gap: Some(SEARCH_PAGE_GAP),
+        },
+    )?;
+    Ok(Collected {
+        results: collected.results,
+        next_after: match collected.next_after {
+            Some(SearchCursor::After(after)) => Some(after),
+            Some(SearchCursor::AboveId(_)) | None => None,
+        },
+        pages: collected.pages,
+        total: collected.total,
+    })
 }
 
 /// Lists an object type's pipelines with their stages.
@@ -147,6 +206,7 @@ pub fn list<T: Transport, R: DeserializeOwned>(
             results: page.results,
             next_after,
             pages: 1,
+            total: None,
         });
     };
     let page_size = request.limit.unwrap_or(MAX_LIST_LIMIT);
@@ -340,6 +400,7 @@ mod tests {
     use crate::client::tests::{Scripted, WRONG_SHAPE, connection, json, malformed};
     use crate::http::{HttpResponse, Method};
     use crate::input_path::Vocabulary;
+    use crate::search::Filter;
 
     fn read_request() -> ReadRequest {
         ReadRequest {
@@ -614,5 +675,189 @@ mod tests {
                 "/crm/objects/2026-09/contacts?limit=1&after=3"
             ]
         );
+    }
+
+    /// A search answer: `total`, records with these ids, and HubSpot's cursor.
+    fn search_answer(
+        total: u32,
+        ids: std::ops::RangeInclusive<u32>,
+        next: Option<u32>,
+    ) -> Result<HttpResponse, crate::transport::SendError> {
+        let results: Vec<String> = ids.map(|id| format!(r#"{{"id":"{id}","properties":{{}},"createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-01T00:00:00Z"}}"#)).collect();
+        let paging = next.map_or(String::new(), |n| format!(r#","paging":{{"next":{{"after":"{n}"}}}}"#));
+        Ok(json(
+            200,
+            &format!(r#"{{"total":{total},"results":[{}]{paging}}}"#, results.join(",")),
+        ))
+    }
+
+    fn bodies(transport: &Scripted) -> Vec<serde_json::Value> {
+        transport
+            .sent
+            .iter()
+            .map(|sent| serde_json::from_str(sent.3.as_deref().unwrap_or("null")).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_search_within_the_first_ten_thousand_follows_after_and_hands_back_the_rest() {
+        let mut transport = Scripted::answering(vec![
+            search_answer(40, 1..=10, Some(10)),
+            search_answer(40, 11..=20, Some(20)),
+            search_answer(40, 21..=25, Some(25)),
+        ]);
+        let request = SearchRequest {
+            object_type: "contacts".into(),
+            sorts: vec![crate::search::Sort {
+                property_name: "createdate".into(),
+                direction: crate::search::SortDirection::Descending,
+            }],
+            limit: Some(10),
+            max_results: Some(25),
+            ..SearchRequest::default()
+        };
+        let found = search_pages::<_, CrmRecord>(&mut transport, &connection(), &request).unwrap();
+        assert_eq!(found.results.len(), 25);
+        assert_eq!((found.total, found.pages), (Some(40), 3));
+        assert_eq!(found.next_after.as_deref(), Some("25"));
+        let bodies = bodies(&transport);
+        // The caller's sort is kept; the last page asks only for what is left.
+        assert_eq!(
+            bodies[0],
+            serde_json::json!({"sorts": [{"propertyName": "createdate", "direction": "DESCENDING"}], "limit": 10})
+        );
+        assert_eq!(bodies[1]["after"], "10");
+        assert_eq!(
+            (&bodies[2]["after"], &bodies[2]["limit"]),
+            (&serde_json::json!("20"), &serde_json::json!(5))
+        );
+    }
+
+    #[test]
+    fn a_search_past_ten_thousand_pages_by_id_and_paces_itself() {
+        let mut transport = Scripted::answering(vec![
+            search_answer(10_015, 101..=110, Some(10_000)),
+            search_answer(15, 111..=120, Some(10)),
+            search_answer(5, 121..=125, None),
+        ]);
+        let filter = Filter {
+            property_name: "email".into(),
+            operator: crate::search::Operator::HasProperty,
+            operand: crate::search::Operand::None,
+        };
+        let request = SearchRequest {
+            object_type: "contacts".into(),
+            filter_groups: vec![vec![filter.clone()], vec![filter]],
+            limit: Some(10),
+            after: Some("9990".into()),
+            max_results: Some(40),
+            ..SearchRequest::default()
+        };
+        let found = search_pages::<_, CrmRecord>(&mut transport, &connection(), &request).unwrap();
+        let ids: Vec<&str> = found.results.iter().map(|record| record.id.as_str()).collect();
+        assert_eq!(ids, (101..=125).map(|id| id.to_string()).collect::<Vec<_>>());
+        assert_eq!((found.total, found.pages, found.next_after), (Some(10_015), 3, None));
+        let bodies = bodies(&transport);
+        let by_id = serde_json::json!([{"propertyName": "hs_object_id", "direction": "ASCENDING"}]);
+        let has_email = serde_json::json!({"propertyName": "email", "operator": "HAS_PROPERTY"});
+        assert_eq!(
+            (&bodies[0]["after"], &bodies[0]["sorts"]),
+            (&serde_json::json!("9990"), &by_id)
+        );
+        assert_eq!(bodies[0]["filterGroups"][0]["filters"], serde_json::json!([has_email]));
+        // Past the cap: no offset, and every group gets the id filter.
+        for (body, above) in bodies[1..].iter().zip(["110", "120"]) {
+            let id_filter = serde_json::json!({"propertyName": "hs_object_id", "operator": "GT", "value": above});
+            assert_eq!(body.get("after"), None, "{body}");
+            assert_eq!(body["sorts"], by_id);
+            for group in 0..2 {
+                assert_eq!(
+                    body["filterGroups"][group]["filters"],
+                    serde_json::json!([has_email, id_filter])
+                );
+            }
+        }
+        // Each page is asked for a whole search interval after the previous answer.
+        assert_eq!(transport.slept, [SEARCH_PAGE_GAP, SEARCH_PAGE_GAP]);
+    }
+
+    #[test]
+    fn a_search_past_ten_thousand_without_filters_gets_a_group_of_its_own() {
+        let mut transport = Scripted::answering(vec![
+            search_answer(12_000, 1..=200, Some(200)),
+            search_answer(11_800, 201..=400, Some(200)),
+            search_answer(11_600, 401..=410, None),
+        ]);
+        let request = SearchRequest {
+            object_type: "deals".into(),
+            max_results: Some(20_000),
+            ..SearchRequest::default()
+        };
+        let found = search_pages::<_, CrmRecord>(&mut transport, &connection(), &request).unwrap();
+        assert_eq!((found.results.len(), found.pages, found.total), (410, 3, Some(12_000)));
+        let bodies = bodies(&transport);
+        assert_eq!(bodies[0]["limit"], 200);
+        assert_eq!(
+            bodies[2]["filterGroups"],
+            serde_json::json!([{"filters": [{"propertyName": "hs_object_id", "operator": "GT", "value": "400"}]}])
+        );
+    }
+
+    #[test]
+    fn a_sorted_search_past_ten_thousand_or_without_room_for_the_id_filter_sends_nothing() {
+        let filter = |name: &str| Filter {
+            property_name: name.into(),
+            operator: crate::search::Operator::HasProperty,
+            operand: crate::search::Operand::None,
+        };
+        let sorted = SearchRequest {
+            object_type: "contacts".into(),
+            sorts: vec![crate::search::Sort {
+                property_name: "createdate".into(),
+                direction: crate::search::SortDirection::Ascending,
+            }],
+            max_results: Some(10_001),
+            ..SearchRequest::default()
+        };
+        let full_group = SearchRequest {
+            object_type: "contacts".into(),
+            filter_groups: vec![(0..6).map(|n| filter(&format!("p{n}"))).collect()],
+            max_results: Some(20_000),
+            ..SearchRequest::default()
+        };
+        let full_search = SearchRequest {
+            object_type: "contacts".into(),
+            filter_groups: vec![
+                (0..4).map(|n| filter(&format!("a{n}"))).collect(),
+                (0..4).map(|n| filter(&format!("b{n}"))).collect(),
+                (0..4).map(|n| filter(&format!("c{n}"))).collect(),
+                (0..4).map(|n| filter(&format!("d{n}"))).collect(),
+            ],
+            max_results: Some(20_000),
+            ..SearchRequest::default()
+        };
+        for (request, path, words) in [
+            (&sorted, "searchObj.sorts", "cannot keep this sort"),
+            (&full_group, "searchObj.filterGroups[0].filters", "at most 5 here"),
+            (&full_search, "searchObj.filterGroups", "at most 14 filters"),
+        ] {
+            let mut transport = Scripted::default();
+            match search_pages::<_, CrmRecord>(&mut transport, &connection(), request) {
+                Err(Error::InvalidInput(invalid)) => {
+                    assert_eq!(invalid.path_in(Vocabulary::Json), path);
+                    assert!(invalid.message.contains(words), "{}", invalid.message);
+                }
+                other => panic!("{other:?}"),
+            }
+            assert!(transport.sent.is_empty());
+        }
+        // Within the first 10,000 results the same requests need no id paging.
+        for request in [sorted, full_group, full_search] {
+            let within = SearchRequest {
+                max_results: Some(10_000),
+                ..request
+            };
+            assert!(crate::validate::search(&within).is_ok(), "{within:?}");
+        }
     }
 }

@@ -7,7 +7,8 @@ use crate::action::Action;
 use crate::error::Error;
 use crate::input_path::{Field, InputPath, PropertyPart};
 use crate::limits::{
-    MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_LIST_LIMIT, MAX_LIST_RESULTS, MAX_SEARCH_LIMIT, MIN_SEARCH_LIMIT,
+    MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_LIST_LIMIT, MAX_LIST_RESULTS, MAX_SEARCH_LIMIT, MAX_SEARCH_MAX_RESULTS,
+    MIN_SEARCH_LIMIT,
 };
 use crate::request::{
     ActionRequest, ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest, ListRequest,
@@ -24,6 +25,7 @@ pub const SEARCH_FIELDS: &[Field] = &[
     Field::Query,
     Field::Limit,
     Field::After,
+    Field::MaxResults,
 ];
 /// The members of one filter.
 pub const FILTER_FIELDS: &[Field] = &[
@@ -494,6 +496,7 @@ fn search_request(object_type: String, search: &Object<'_>) -> Result<SearchRequ
             .optional(Field::After)
             .map(|value| id(value, &search.path(Field::After)))
             .transpose()?,
+        max_results: search.optional_count(Field::MaxResults, MAX_SEARCH_MAX_RESULTS)?,
     })
 }
 

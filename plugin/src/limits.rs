@@ -1,6 +1,8 @@
 //! Every size limit the connector checks before sending: HubSpot's own search
 //! limits and the caps that keep hostile input from costing memory or time.
 
+use std::time::Duration;
+
 /// Most filter groups in one search (HubSpot: 5).
 pub const MAX_FILTER_GROUPS: usize = 5;
 /// Most filters in one filter group (HubSpot: 6).
@@ -15,6 +17,14 @@ pub const MAX_SEARCH_LIMIT: u32 = 200;
 pub const MAX_QUERY_CHARS: usize = 3000;
 /// Results reachable through search paging (HubSpot: 10,000).
 pub const MAX_SEARCH_RESULTS: u64 = 10_000;
+/// Search requests HubSpot allows per account per second (HubSpot: 5).
+pub const SEARCHES_PER_SECOND: u64 = 5;
+/// The least time from one search answer to the next page's request, so that
+/// a search that pages on its own stays within [`SEARCHES_PER_SECOND`].
+pub const SEARCH_PAGE_GAP: Duration = Duration::from_millis(1000 / SEARCHES_PER_SECOND);
+/// Most records one `search` with `maxResults` reads, page after page; as
+/// for `list`, the cap keeps the answer within the sandbox's memory.
+pub const MAX_SEARCH_MAX_RESULTS: u32 = MAX_LIST_RESULTS;
 /// Most values in one `IN`/`NOT_IN` filter.
 pub const MAX_FILTER_VALUES: usize = 100;
 

@@ -3,9 +3,11 @@
 //! listings that take several pages. Each lookup is made at most once per
 //! call; nothing outlives the call.
 
+use std::time::Duration;
+
 use serde::de::DeserializeOwned;
 
-use crate::answer::{ObjectSchema, Owner, Page, PropertyDefinition};
+use crate::answer::{ObjectSchema, Owner, Page, Paged, PropertyDefinition};
 use crate::api_version::ApiVersion;
 use crate::client::Client;
 use crate::entity::{ObjectType, entity_names};
@@ -27,13 +29,28 @@ const CLOSEST_OWNERS: usize = 3;
 
 /// The records of a listing that follows HubSpot's cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Collected<T> {
+pub struct Collected<T, C = String> {
     /// Every record read, in HubSpot's order.
     pub results: Vec<T>,
     /// Where the listing stopped with records left: pass as `after` to go on.
-    pub next_after: Option<String>,
+    pub next_after: Option<C>,
     /// Requests made.
     pub pages: u32,
+    /// HubSpot's count of matches, as the first page gave it (search only).
+    pub total: Option<u64>,
+}
+
+/// How a listing goes from one page to the next.
+#[derive(Debug)]
+pub struct Pager<Q, N> {
+    /// The request for a cursor (`None` for the first page) and the number
+    /// of records still wanted.
+    pub page: Q,
+    /// The cursor after a page, when HubSpot says more are left.
+    pub next: N,
+    /// The least time from one answer to the next request, for endpoints
+    /// with a per-second limit.
+    pub gap: Option<Duration>,
 }
 
 /// A call's client, its API version and what it looked up so far.
@@ -68,38 +85,67 @@ impl<'t, T: Transport> Lookups<'t, T> {
 
     /// Reads pages from `first_after` on until `max` records are read or
     /// HubSpot has no more; `page` builds the request for a cursor and the
-    /// number of records still wanted. Each page gets the whole deadline:
-    /// the listing as a whole is bounded by `max`.
+    /// number of records still wanted.
     pub fn collect<R: DeserializeOwned>(
         &mut self,
         first_after: Option<String>,
         max: usize,
         mut page: impl FnMut(Option<&str>, usize) -> Result<HttpRequest, Error>,
     ) -> Result<Collected<R>, Error> {
-        let mut results: Vec<R> = Vec::new();
-        let mut after = first_after;
+        self.collect_pages::<Page<R>, String>(
+            first_after,
+            max,
+            Pager {
+                page: |after: Option<&String>, wanted| page(after.map(String::as_str), wanted),
+                next: |answer: &Page<R>| answer.next_after().map(str::to_owned),
+                gap: None,
+            },
+        )
+    }
+
+    /// Reads pages of `P` from `first` on until `max` items are read or
+    /// HubSpot has no more, moving from page to page as `pager` says. Each
+    /// page gets the whole deadline: the listing as a whole is bounded by `max`.
+    pub fn collect_pages<P: Paged, C: PartialEq>(
+        &mut self,
+        first: Option<C>,
+        max: usize,
+        mut pager: Pager<impl FnMut(Option<&C>, usize) -> Result<HttpRequest, Error>, impl FnMut(&P) -> Option<C>>,
+    ) -> Result<Collected<P::Item, C>, Error> {
+        let mut results: Vec<P::Item> = Vec::new();
+        let mut cursor = first;
         let mut pages = 0;
+        let mut total = None;
+        let mut answered: Option<Duration> = None;
         loop {
             let wanted = max - results.len();
-            let request = page(after.as_deref(), wanted)?;
+            let request = (pager.page)(cursor.as_ref(), wanted)?;
+            if let (Some(gap), Some(answered)) = (pager.gap, answered) {
+                self.client.wait_until(answered + gap);
+            }
             if pages > 0 {
                 self.client.restart_deadline();
             }
-            let answer: Page<R> = self.client.send(&request)?;
+            let answer: P = self.client.send(&request)?;
+            answered = Some(self.client.now());
             pages += 1;
-            let next = answer.next_after().map(str::to_owned);
-            let empty = answer.results.is_empty();
-            results.extend(answer.results.into_iter().take(wanted));
-            let advanced = next.is_some() && next != after;
+            if pages == 1 {
+                total = answer.total();
+            }
+            let next = (pager.next)(&answer);
+            let empty = answer.items().is_empty();
+            let advanced = next.is_some() && next != cursor;
+            results.extend(answer.into_items().into_iter().take(wanted));
             match next {
                 // A cursor that does not move, or a page without records,
                 // would never end: stop and hand the cursor back.
-                Some(cursor) if results.len() < max && advanced && !empty => after = Some(cursor),
+                Some(next) if results.len() < max && advanced && !empty => cursor = Some(next),
                 next_after => {
                     return Ok(Collected {
                         results,
                         next_after,
                         pages,
+                        total,
                     });
                 }
             }

@@ -7,12 +7,12 @@ use crate::api_version::{ApiVersion, Family};
 use crate::entity::ObjectType;
 use crate::error::Error;
 use crate::http::{HttpRequest, Method, PathBuilder, Repeatable};
-use crate::limits::{MAX_LIST_LIMIT, OWNERS_PAGE};
+use crate::limits::{MAX_LIST_LIMIT, MAX_SEARCH_LIMIT, OWNERS_PAGE};
 use crate::request::{
     ActionRequest, ArchiveRequest, AssociationInput, CreateRequest, ListRequest, OwnersRequest, PipelinesRequest,
     PropertiesRequest, ReadRequest, StageRequest, UpdateRequest,
 };
-use crate::search::{Filter, Operand, SearchRequest};
+use crate::search::{Filter, Operand, SearchCursor, SearchRequest};
 use crate::validate;
 
 /// `POST {objects}/{type}`, once the request passed [`validate::create`].
@@ -83,13 +83,37 @@ pub fn archive(request: &ArchiveRequest, version: ApiVersion) -> Result<HttpRequ
     })
 }
 
-/// `POST {objects}/{type}/search`, once the request passed [`validate::search`].
+/// `POST {objects}/{type}/search`, once the request passed
+/// [`validate::search`]: the request as given, or the first page of one that
+/// reads up to `max_results` (HubSpot's largest page unless it names a `limit`).
 pub fn search(request: &SearchRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
+    let page_size = request.max_results.map(|max| search_page_size(request, max));
+    search_page(request, version, None, page_size)
+}
+
+/// The page size of a search that reads up to `wanted` more results.
+pub fn search_page_size(request: &SearchRequest, wanted: u32) -> u32 {
+    request.limit.unwrap_or(MAX_SEARCH_LIMIT).min(wanted)
+}
+
+/// One page of a search that pages on its own ([`SearchRequest::page`]):
+/// from `cursor` (the request's own `after` for the first page), `page_size`
+/// results; `None` sends the request exactly as given.
+pub fn search_page(
+    request: &SearchRequest,
+    version: ApiVersion,
+    cursor: Option<&SearchCursor>,
+    page_size: Option<u32>,
+) -> Result<HttpRequest, Error> {
     let object_type = validate::search(request)?;
+    let body = match page_size {
+        Some(size) => search_body(&request.page(cursor, size)),
+        None => search_body(request),
+    };
     Ok(HttpRequest {
         method: Method::Post,
         path_and_query: objects_path(version, object_type).literal("search").finish(),
-        body: Some(search_body(request).to_string().into_bytes()),
+        body: Some(body.to_string().into_bytes()),
         repeatable: Repeatable::Yes,
     })
 }

@@ -1,6 +1,8 @@
 //! The search request: filter groups, operators and sorts, and the table of
 //! operators every other part reads.
 
+use crate::limits::MAX_SEARCH_RESULTS;
+
 /// What a search operator takes besides the property name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arity {
@@ -279,6 +281,85 @@ pub struct SearchRequest {
     pub limit: Option<u32>,
     /// Paging cursor.
     pub after: Option<String>,
+    /// Read page after page until this many results; `None` reads one page.
+    pub max_results: Option<u32>,
+}
+
+/// The property keyset paging orders and filters by: every record has it,
+/// it is unique, and it sorts numerically.
+pub const KEYSET_PROPERTY: &str = "hs_object_id";
+
+/// Where the next page of a search that pages on its own starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchCursor {
+    /// HubSpot's `after` offset, within the first 10,000 results.
+    After(String),
+    /// The records whose `hs_object_id` is greater than this one's.
+    AboveId(String),
+}
+
+impl SearchRequest {
+    /// Whether reading `max_results` from the request's own offset goes past
+    /// HubSpot's 10,000th result, so that the connector must page by
+    /// `hs_object_id` instead of by offset.
+    pub fn needs_keyset(&self) -> bool {
+        let Some(max) = self.max_results else {
+            return false;
+        };
+        // A cursor that is not a number is not an offset; it starts at 0.
+        let offset = self
+            .after
+            .as_deref()
+            .and_then(|after| after.parse::<u64>().ok())
+            .unwrap_or(0);
+        offset.saturating_add(u64::from(max)) > MAX_SEARCH_RESULTS
+    }
+
+    /// Whether the request sorts by nothing but `hs_object_id` ascending,
+    /// the only order keyset paging can keep.
+    pub fn sorts_by_id_or_not_at_all(&self) -> bool {
+        match self.sorts.as_slice() {
+            [] => true,
+            [sort] => sort.property_name == KEYSET_PROPERTY && sort.direction == SortDirection::Ascending,
+            _ => false,
+        }
+    }
+
+    /// The request for the page at `cursor` with `page_size` results: the
+    /// first page is the request itself; keyset paging sorts by
+    /// `hs_object_id` and, past the first page, adds `hs_object_id GT` the
+    /// last id read to every filter group (one group of it when there are none).
+    pub fn page(&self, cursor: Option<&SearchCursor>, page_size: u32) -> SearchRequest {
+        let mut page = self.clone();
+        page.limit = Some(page_size);
+        page.max_results = None;
+        if self.needs_keyset() {
+            page.sorts = vec![Sort {
+                property_name: KEYSET_PROPERTY.to_owned(),
+                direction: SortDirection::Ascending,
+            }];
+        }
+        match cursor {
+            None => {}
+            Some(SearchCursor::After(after)) => page.after = Some(after.clone()),
+            Some(SearchCursor::AboveId(id)) => {
+                page.after = None;
+                let above = Filter {
+                    property_name: KEYSET_PROPERTY.to_owned(),
+                    operator: Operator::Gt,
+                    operand: Operand::Value(id.clone()),
+                };
+                if page.filter_groups.is_empty() {
+                    page.filter_groups.push(vec![above]);
+                } else {
+                    for group in &mut page.filter_groups {
+                        group.push(above.clone());
+                    }
+                }
+            }
+        }
+        page
+    }
 }
 
 #[cfg(test)]

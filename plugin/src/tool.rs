@@ -33,6 +33,9 @@ pub fn invoke<T: Transport>(
         ActionRequest::Archive(request) => {
             execute::archive(transport, connection, request).map(|()| archived(&request.record_id))
         }
+        ActionRequest::Search(request) if request.max_results.is_some() => {
+            execute::search_pages(transport, connection, request).map(search_listing)
+        }
         ActionRequest::Search(request) => raw(execute::search(transport, connection, request)),
         ActionRequest::GetPipelines(request) => raw(execute::get_pipelines(transport, connection, request)),
         ActionRequest::GetPipelineStage(request) => raw(execute::get_pipeline_stage(transport, connection, request)),
@@ -53,6 +56,24 @@ pub fn invoke<T: Transport>(
 fn listing(collected: Collected<Box<RawValue>>) -> String {
     let items: Vec<&str> = collected.results.iter().map(|item| item.get()).collect();
     let mut text = format!("{{\"results\":[{}]", items.join(","));
+    if let Some(after) = collected.next_after {
+        text.push_str(&format!(",\"paging\":{}", json!({ "next": { "after": after } })));
+    }
+    text.push('}');
+    text
+}
+
+/// A search read page after page, in HubSpot's shape (`total` as the first
+/// page gave it, every record as HubSpot sent it), with the number of `pages`
+/// read and the cursor to go on from when it stopped with results left.
+fn search_listing(collected: Collected<Box<RawValue>>) -> String {
+    let items: Vec<&str> = collected.results.iter().map(|item| item.get()).collect();
+    let mut text = format!(
+        "{{\"total\":{},\"results\":[{}],\"pages\":{}",
+        collected.total.unwrap_or_default(),
+        items.join(","),
+        collected.pages
+    );
     if let Some(after) = collected.next_after {
         text.push_str(&format!(",\"paging\":{}", json!({ "next": { "after": after } })));
     }

@@ -16,7 +16,7 @@ use crate::request::{
     ArchiveRequest, AssociationInput, CreateRequest, ListRequest, OwnersRequest, PipelinesRequest, PropertiesRequest,
     ReadRequest, StageRequest, UpdateRequest,
 };
-use crate::search::{Arity, Operand, SearchRequest};
+use crate::search::{Arity, KEYSET_PROPERTY, Operand, SearchRequest};
 
 /// Checks a create; its object type, resolved.
 pub fn create(request: &CreateRequest) -> Result<ObjectType<'_>, Error> {
@@ -494,6 +494,7 @@ fn check_search(request: &SearchRequest, path: &InputPath) -> Result<(), Error> 
             format!("must be from {MIN_SEARCH_LIMIT} to {MAX_SEARCH_LIMIT}; got {limit}"),
         ));
     }
+    check_keyset(request, path, total)?;
     if let Some(after) = &request.after {
         let after_path = path.field(Field::After);
         check_identifier(after, &after_path)?;
@@ -508,6 +509,56 @@ fn check_search(request: &SearchRequest, path: &InputPath) -> Result<(), Error> 
                 ),
             ));
         }
+    }
+    Ok(())
+}
+
+/// A search that reads past HubSpot's 10,000th result is paged by
+/// `hs_object_id`: it cannot keep another order, and every filter group needs
+/// room for the `hs_object_id` filter (`total` filters are in use).
+fn check_keyset(request: &SearchRequest, path: &InputPath, total: usize) -> Result<(), Error> {
+    if !request.needs_keyset() {
+        return Ok(());
+    }
+    if !request.sorts_by_id_or_not_at_all() {
+        return Err(Error::invalid(
+            &path.field(Field::Sorts),
+            format!(
+                "HubSpot's search reaches only the first {MAX_SEARCH_RESULTS} results, and the connector goes past \
+                 them by paging in {KEYSET_PROPERTY} order, which cannot keep this sort: leave the sorts out (or sort \
+                 by {KEYSET_PROPERTY} ascending) to read more, or ask for at most {MAX_SEARCH_RESULTS} results"
+            ),
+        ));
+    }
+    let groups_path = path.field(Field::FilterGroups);
+    let why = format!(
+        "reading past HubSpot's first {MAX_SEARCH_RESULTS} results adds a filter on {KEYSET_PROPERTY} to every filter \
+         group"
+    );
+    if let Some(index) = request
+        .filter_groups
+        .iter()
+        .position(|filters| filters.len() >= MAX_FILTERS_PER_GROUP)
+    {
+        return Err(Error::invalid(
+            &groups_path.index(index).field(Field::Filters),
+            format!(
+                "{why}, and HubSpot accepts at most {MAX_FILTERS_PER_GROUP} filters in a group: use at most {} here, \
+                 or ask for at most {MAX_SEARCH_RESULTS} results",
+                MAX_FILTERS_PER_GROUP - 1
+            ),
+        ));
+    }
+    let added = request.filter_groups.len().max(1);
+    if total + added > MAX_FILTERS_TOTAL {
+        return Err(Error::invalid(
+            &groups_path,
+            format!(
+                "{why}, and HubSpot accepts at most {MAX_FILTERS_TOTAL} filters across all groups: with {added} \
+                 group(s), use at most {} filters, or ask for at most {MAX_SEARCH_RESULTS} results",
+                MAX_FILTERS_TOTAL - added
+            ),
+        ));
     }
     Ok(())
 }

@@ -122,6 +122,7 @@ pub fn search(request: crm::SearchRequest) -> SearchRequest {
         query: request.query,
         limit: request.limit,
         after: request.after,
+        max_results: request.max_results,
     }
 }
 
@@ -206,6 +207,15 @@ pub fn search_page(page: SearchPage) -> crm::SearchPage {
         total: page.total,
         results: page.results.into_iter().map(record).collect(),
         next_after,
+    }
+}
+
+/// The results of a search that read page after page, as one page.
+pub fn searched(collected: Collected<CrmRecord>) -> crm::SearchPage {
+    crm::SearchPage {
+        total: collected.total.unwrap_or_default(),
+        results: collected.results.into_iter().map(record).collect(),
+        next_after: collected.next_after,
     }
 }
 

@@ -81,9 +81,13 @@ impl Crm for Component {
 
     fn search(conn: Connection, request: crm::SearchRequest) -> Result<crm::SearchPage, Error> {
         let request = convert::search(request);
-        execute::search::<_, SearchPage>(&mut WasiTransport, &convert::connection(&conn), &request)
-            .map(convert::search_page)
-            .map_err(in_wit(Action::Search))
+        let conn = convert::connection(&conn);
+        let page = if request.max_results.is_some() {
+            execute::search_pages::<_, CrmRecord>(&mut WasiTransport, &conn, &request).map(convert::searched)
+        } else {
+            execute::search::<_, SearchPage>(&mut WasiTransport, &conn, &request).map(convert::search_page)
+        };
+        page.map_err(in_wit(Action::Search))
     }
 
     fn get_pipelines(conn: Connection, object_type: String) -> Result<Vec<crm::Pipeline>, Error> {
