@@ -33,10 +33,11 @@ const SPEC_ACTIONS: usize = 9;
 
 /// The examples beyond the specification's samples and the lead examples:
 /// owners by e-mail, custom objects by name, property search, listing.
-const CONTEXT_EXAMPLES: [&str; 8] = [
+const CONTEXT_EXAMPLES: [&str; 9] = [
     "Create a Deal Owned by a Colleague, by E-mail",
     "Read a Custom Object Record by Name",
     "Find Phone Properties of Contacts, Compact",
+    "Search Every Matching Contact Past 10,000",
     "List Deals",
     "List Every Contact",
     "List Owners",

@@ -372,6 +372,7 @@ fn search_request(after: Option<String>, limit: u32) -> crm::SearchRequest {
         query: None,
         limit: Some(limit),
         after,
+        max_results: None,
     }
 }
 
@@ -827,6 +828,7 @@ fn every_action_sends_the_same_requests_through_tool_and_crm() {
                     query: None,
                     limit: Some(5),
                     after: None,
+                    max_results: None,
                 };
                 Box::pin(async move { crm.call_search(store, &conn, &request).await.map(outcome) })
             }),

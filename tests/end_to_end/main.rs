@@ -17,4 +17,5 @@ mod process;
 mod rate_budget;
 mod record_actions;
 mod sandbox;
+mod search_past_cap;
 mod wasmtime_cli;

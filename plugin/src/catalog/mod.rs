@@ -73,10 +73,16 @@ fn entry(action: Action) -> Entry {
                 match; a record matches when any group matches. Values are compared as text (EQ is case-insensitive; \
                 give IN values in lower case for text properties), numbers numerically, dates as epoch milliseconds. \
                 Ask for the properties you need in `properties`. Results are paged: pass `paging.next.after` from one \
-                page as `after` of the next. Pitfalls: HubSpot's search index lags writes by a few seconds, so a \
-                record created a moment ago may not be found yet; only the first sort is applied; paging stops after \
-                the first 10,000 results; the search API allows about 5 requests per second.",
-            output: "{total, results: [{id, properties, createdAt, updatedAt, archived}], paging?: {next: {after}}}.",
+                page as `after` of the next, or give `maxResults` and the connector reads page after page (200 \
+                results each, paced to HubSpot's 5 searches per second) until that many are read, up to 50,000. \
+                HubSpot's own paging stops after the first 10,000 results; past them the connector pages by \
+                hs_object_id, so such a search takes no sort other than hs_object_id ascending and each filter group \
+                needs room for one more filter. Pitfalls: HubSpot's search index lags writes by a few seconds, so a \
+                record created a moment ago may not be found yet; only the first sort is applied.",
+            output: "{total, results: [{id, properties, createdAt, updatedAt, archived}], paging?: {next: {after}}}; \
+                with `maxResults` also `pages` (requests made), and `paging` only when it stopped at `maxResults` \
+                within the first 10,000 results with more left (past them, go on with a filter hs_object_id GT the \
+                last id).",
         },
         Action::GetPipelines => Entry {
             title: "List the pipelines of an object type",
@@ -253,7 +259,7 @@ mod tests {
     #[test]
     fn every_example_is_accepted_by_the_connector() {
         let examples: Vec<Value> = serde_json::from_str(EXAMPLES).unwrap();
-        assert_eq!(examples.len(), 44);
+        assert_eq!(examples.len(), 45);
         for example in examples {
             let action = Action::from_name(example["action"].as_str().unwrap()).unwrap();
             let request = input::parse(action, &example["input"].to_string());

@@ -8,11 +8,11 @@ use crate::entity::{ENTITIES, MAX_CUSTOM_NAME_CHARS, accepted_names, near_miss_p
 use crate::limits::{
     MAX_ASSOCIATION_TYPES, MAX_ASSOCIATIONS, MAX_EMAIL_CHARS, MAX_FILTER_GROUPS, MAX_FILTER_VALUES,
     MAX_FILTERS_PER_GROUP, MAX_ID_CHARS, MAX_LIST_LIMIT, MAX_LIST_RESULTS, MAX_NAME_CHARS, MAX_NAME_LIST,
-    MAX_PROPERTIES, MAX_PROPERTY_VALUE_CHARS, MAX_QUERY_CHARS, MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS, MAX_SORTS,
-    MIN_SEARCH_LIMIT,
+    MAX_PROPERTIES, MAX_PROPERTY_VALUE_CHARS, MAX_QUERY_CHARS, MAX_SEARCH_LIMIT, MAX_SEARCH_MAX_RESULTS,
+    MAX_SEARCH_RESULTS, MAX_SORTS, MIN_SEARCH_LIMIT,
 };
 use crate::request::AssociationCategory;
-use crate::search::{Arity, OPERATORS, SortDirection};
+use crate::search::{Arity, KEYSET_PROPERTY, OPERATORS, SortDirection};
 
 /// The pattern of a HubSpot internal name, as `validate::check_name` checks it.
 pub const NAME_PATTERN: &str = "^[A-Za-z_][A-Za-z0-9_-]*$";
@@ -406,6 +406,15 @@ fn search_object() -> Value {
                     { "type": "integer", "minimum": 0, "maximum": MAX_SEARCH_RESULTS - 1 },
                 ],
             })),
+            "maxResults": optional(count(
+                MAX_SEARCH_MAX_RESULTS,
+                &format!(
+                    "Read page after page until this many results; without it, one page. Past HubSpot's first \
+                     {MAX_SEARCH_RESULTS} results the connector pages by {KEYSET_PROPERTY}: then leave `sorts` out \
+                     (or sort by {KEYSET_PROPERTY} ascending) and keep each filter group below \
+                     {MAX_FILTERS_PER_GROUP} filters."
+                ),
+            )),
         },
     })
 }
