@@ -217,35 +217,66 @@ fn begin<'t, T: Transport, R>(
 ) -> Result<(Lookups<'t, T>, HttpRequest), Error> {
     let version = ApiVersion::from_connection(connection.api_version.as_deref()).unwrap_or_default();
     let first = plan(request, version)?;
+    Ok((connect(transport, connection, version)?, first))
+}
+
+/// The call's client, once the connection is checked.
+fn connect<'t, T: Transport>(
+    transport: &'t mut T,
+    connection: &Connection,
+    version: ApiVersion,
+) -> Result<Lookups<'t, T>, Error> {
     let client = Client::new(transport, connection, RetryPolicy::default())?;
-    Ok((Lookups::new(client, version), first))
+    Ok(Lookups::new(client, version))
 }
 
 /// The request with custom object names turned into type ids and owners
 /// given by e-mail or name into owner ids; `None` when nothing needed it.
 fn resolve<T: Transport, R: Resolvable>(lookups: &mut Lookups<'_, T>, request: &R) -> Result<Option<R>, Error> {
     let mut resolved = request.clone();
+    let mut changed = resolve_object_types(lookups, resolved.object_types())?;
+    if let Some((object_type, properties)) = resolved.written() {
+        changed |= resolve_owners(lookups, object_type, properties)?;
+    }
+    Ok(changed.then_some(resolved))
+}
+
+/// Turns each custom object name into its type id; whether any was one.
+fn resolve_object_types<T: Transport>(
+    lookups: &mut Lookups<'_, T>,
+    object_types: Vec<(InputPath, &mut String)>,
+) -> Result<bool, Error> {
     let mut changed = false;
-    for (path, object_type) in resolved.object_types() {
+    for (path, object_type) in object_types {
         if let Ok(ObjectType::Named(name)) = ObjectType::parse(object_type) {
             let name = name.to_owned();
             *object_type = lookups.custom_type_id(&name, &path)?;
             changed = true;
         }
     }
-    if let Some((object_type, properties)) = resolved.written() {
-        // Checked before anything was sent, and resolved above.
-        if let Ok(object_type) = ObjectType::parse(object_type) {
-            let at = InputPath::root().field(Field::Properties);
-            for (index, (name, value)) in properties.iter_mut().enumerate() {
-                if names_an_owner(value) && lookups.is_owner_property(object_type, name)? {
-                    *value = lookups.owner_id(value, &at.property(index, name, PropertyPart::Value))?;
-                    changed = true;
-                }
-            }
+    Ok(changed)
+}
+
+/// Turns each owner given by e-mail or name into the owner's id; whether
+/// any was one.
+fn resolve_owners<T: Transport>(
+    lookups: &mut Lookups<'_, T>,
+    object_type: &str,
+    properties: &mut [(String, String)],
+) -> Result<bool, Error> {
+    // Checked before anything was sent, and resolved above.
+    let Ok(object_type) = ObjectType::parse(object_type) else {
+        return Ok(false);
+    };
+    let at = InputPath::root().field(Field::Properties);
+    let mut changed = false;
+    for (index, (name, value)) in properties.iter_mut().enumerate() {
+        if names_an_owner(value) && lookups.is_owner_property(object_type, name)? {
+            *value = lookups.owner_id(value, &at.property(index, name, PropertyPart::Value))?;
+            changed = true;
         }
     }
-    Ok(changed.then_some(resolved))
+    Ok(changed)
 }
 
 /// A value an owner property takes only after resolution: not empty, not an id.
