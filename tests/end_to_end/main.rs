@@ -11,6 +11,7 @@ mod connections;
 mod contract;
 mod crm_typed;
 mod discovery;
+mod engagements;
 mod mcp;
 mod node;
 mod process;

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::action::Action;
 use crate::api_version::{self, ApiVersion, Family};
 use crate::connection::DEFAULT_API_BASE;
+use crate::entity::ENTITIES;
 use crate::limits::{MAX_FILTERS_TOTAL, MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS};
 
 pub use schema::{CUSTOM_OBJECT_PATTERN, NAME_PATTERN, input_schema};
@@ -170,7 +171,7 @@ pub fn describe() -> Value {
             json!({
                 "name": action.name(),
                 "title": title,
-                "description": description,
+                "description": described(action, description),
                 "inputSchema": input_schema(action),
                 "output": output,
                 "examples": samples,
@@ -198,6 +199,24 @@ pub fn describe() -> Value {
         "errors": errors::errors(),
         "actions": actions,
     })
+}
+
+/// The entry's description, and for the actions that read records what
+/// they ask for when `properties` is not given, from the entity table.
+fn described(action: Action, description: &str) -> String {
+    if !matches!(action, Action::Read | Action::Search | Action::List) {
+        return description.to_owned();
+    }
+    let defaults: Vec<String> = ENTITIES
+        .iter()
+        .filter(|entity| !entity.default_properties.is_empty())
+        .map(|entity| format!("{} {}", entity.name, entity.default_properties.join(", ")))
+        .collect();
+    format!(
+        "{description} Without `properties`, engagements come back with their content: {}; an explicit `properties` \
+         list returns exactly those properties.",
+        defaults.join("; ")
+    )
 }
 
 /// What every call takes besides its input: the WIT `connection` record.
@@ -304,6 +323,20 @@ mod tests {
                 assert!(error[member].as_str().is_some_and(|text| !text.is_empty()), "{error}");
             }
             assert!(!error["fields"].as_array().unwrap().is_empty(), "{error}");
+        }
+    }
+
+    #[test]
+    fn the_actions_that_read_records_name_each_engagement_s_default_properties() {
+        let catalog = describe();
+        for entry in catalog["actions"].as_array().unwrap() {
+            let description = entry["description"].as_str().unwrap();
+            let reads = ["read", "search", "list"].contains(&entry["name"].as_str().unwrap());
+            assert_eq!(
+                description.contains("notes hs_note_body, hs_timestamp; postalMails hs_postal_mail_body"),
+                reads,
+                "{description}"
+            );
         }
     }
 
