@@ -12,6 +12,7 @@ mod contract;
 mod crm_typed;
 mod discovery;
 mod engagements;
+mod labels;
 mod mcp;
 mod node;
 mod process;
