@@ -64,6 +64,28 @@ pub fn value_of_label<'c>(given: &str, choices: &'c [Choice]) -> Option<&'c str>
     }
 }
 
+/// What to write for `given` in a dropdown: the value of the one option
+/// labelled so, or for a multiple-checkbox value (`a;b`) each part as an
+/// option's value or the value of the one option labelled so.
+pub fn option_value(given: &str, choices: &[Choice]) -> Option<String> {
+    if let Some(value) = value_of_label(given, choices) {
+        return Some(value.to_owned());
+    }
+    if !given.contains(';') {
+        return None;
+    }
+    let parts: Option<Vec<&str>> = given
+        .split(';')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| match choices.iter().find(|choice| choice.value == part) {
+            Some(choice) => Some(choice.value.as_str()),
+            None => value_of_label(part, choices),
+        })
+        .collect();
+    parts.map(|parts| parts.join(";"))
+}
+
 /// The options HubSpot lists in an `INVALID_OPTION` message, one
 /// protobuf-text block per option: `[label: "Lead"\nvalue: "lead"\n…, label:
 /// …]`, with `"` and `\` escaped by `\`. Empty when the message lists none.
@@ -240,7 +262,7 @@ pub fn internal_values<T: Transport>(
                 if choices.is_empty() {
                     choices = defined_choices(lookups, object_type, &problem.name)?;
                 }
-                value_of_label(given, &choices).map(str::to_owned)
+                option_value(given, &choices)
             }
         };
         let Some(value) = value else {
@@ -344,6 +366,18 @@ mod tests {
         let options = choices(&[("Won", "won-a"), ("won ", "won-b"), ("Lost", "lost")]);
         assert_eq!(value_of_label("WON", &options), None);
         assert_eq!(value_of_label("lost", &options), Some("lost"));
+    }
+
+    #[test]
+    fn each_checkbox_part_is_a_value_or_one_option_s_label() {
+        let options = choices(&[("Email", "EMAIL"), ("Phone call", "PHONE"), ("Text", "SMS")]);
+        assert_eq!(option_value("phone call", &options).as_deref(), Some("PHONE"));
+        assert_eq!(
+            option_value("EMAIL; Phone call;text", &options).as_deref(),
+            Some("EMAIL;PHONE;SMS")
+        );
+        assert_eq!(option_value("EMAIL;Fax", &options), None);
+        assert_eq!(option_value("Fax", &options), None);
     }
 
     #[test]

@@ -81,6 +81,18 @@ fn contacts_create_lifecyclestage_by_label_creates_one_record() {
         "marketingqualifiedlead"
     );
     assert_eq!(env.mock.record_count("contacts", true), 1);
+
+    // A multiple-checkbox value: each part a value or one option's label.
+    env.clear();
+    let created = env.ok(
+        "create",
+        r#"{"entity": "contacts", "properties": {"email": "bo@example.com", "hs_buying_role": "CHAMPION;budget holder"}}"#,
+    );
+    assert_eq!(
+        created["properties"]["hs_buying_role"], "CHAMPION;BUDGET_HOLDER",
+        "{created}"
+    );
+    assert_eq!(methods(&env.requests()), ["POST", "POST"]);
 }
 
 #[test]
