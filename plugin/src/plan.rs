@@ -39,9 +39,10 @@ pub fn read(request: &ReadRequest, version: ApiVersion) -> Result<HttpRequest, E
         .iter()
         .map(|object_type| object_type.path_segment().to_owned())
         .collect();
+    let properties = properties_or_default(&request.properties, types.object_type);
     let mut path = objects_path(version, types.object_type)
         .segment(&request.record_id)
-        .query_list("properties", &request.properties)
+        .query_list("properties", &properties)
         .query_list("propertiesWithHistory", &request.properties_with_history)
         .query_list("associations", &associations);
     if request.archived {
@@ -89,7 +90,11 @@ pub fn search(request: &SearchRequest, version: ApiVersion) -> Result<HttpReques
     Ok(HttpRequest {
         method: Method::Post,
         path_and_query: objects_path(version, object_type).literal("search").finish(),
-        body: Some(search_body(request).to_string().into_bytes()),
+        body: Some(
+            search_body(request, object_type.default_properties())
+                .to_string()
+                .into_bytes(),
+        ),
         repeatable: Repeatable::Yes,
     })
 }
@@ -136,8 +141,9 @@ pub fn list_page(
         .iter()
         .map(|object_type| object_type.path_segment().to_owned())
         .collect();
+    let properties = properties_or_default(&request.properties, types.object_type);
     let mut path = objects_path(version, types.object_type)
-        .query_list("properties", &request.properties)
+        .query_list("properties", &properties)
         .query_list("propertiesWithHistory", &request.properties_with_history)
         .query_list("associations", &associations);
     if request.archived {
@@ -257,9 +263,24 @@ fn associations_json(associations: &[AssociationInput]) -> Value {
     Value::Array(list)
 }
 
-/// The JSON body of a search. Sorts always go as objects: HubSpot honours
-/// those, while its handling of bare strings is undocumented.
-fn search_body(request: &SearchRequest) -> Value {
+/// The properties to ask for: the caller's, exactly, or when it named none
+/// the object type's defaults (an engagement's content).
+fn properties_or_default(given: &[String], object_type: ObjectType<'_>) -> Vec<String> {
+    if given.is_empty() {
+        object_type
+            .default_properties()
+            .iter()
+            .map(|&name| name.to_owned())
+            .collect()
+    } else {
+        given.to_vec()
+    }
+}
+
+/// The JSON body of a search, asking for `defaults` when the request names
+/// no properties. Sorts always go as objects: HubSpot honours those, while
+/// its handling of bare strings is undocumented.
+fn search_body(request: &SearchRequest, defaults: &[&str]) -> Value {
     let mut body = Map::new();
     if !request.filter_groups.is_empty() {
         let groups: Vec<Value> = request
@@ -282,6 +303,8 @@ fn search_body(request: &SearchRequest) -> Value {
     }
     if !request.properties.is_empty() {
         body.insert("properties".into(), json!(request.properties));
+    } else if !defaults.is_empty() {
+        body.insert("properties".into(), json!(defaults));
     }
     if let Some(limit) = request.limit {
         body.insert("limit".into(), Value::from(limit));
@@ -435,7 +458,7 @@ mod tests {
             ..SearchRequest::default()
         };
         assert_eq!(
-            search_body(&request),
+            search_body(&request, &[]),
             json!({
                 "filterGroups": [{"filters": [{"propertyName": "amount", "operator": "BETWEEN", "value": "10000", "highValue": "100000"}]}],
                 "sorts": [{"propertyName": "amount", "direction": "ASCENDING"}],
@@ -447,7 +470,83 @@ mod tests {
 
     #[test]
     fn an_empty_search_sends_an_empty_object() {
-        assert_eq!(search_body(&SearchRequest::default()), json!({}));
+        assert_eq!(search_body(&SearchRequest::default(), &[]), json!({}));
+    }
+
+    #[test]
+    fn engagements_read_without_properties_ask_for_their_content() {
+        let read = |properties: Vec<String>| {
+            http(ActionRequest::Read(ReadRequest {
+                object_type: "notes".into(),
+                record_id: "7".into(),
+                properties,
+                ..ReadRequest::default()
+            }))
+            .path_and_query
+        };
+        assert_eq!(
+            read(Vec::new()),
+            "/crm/objects/2026-09/notes/7?properties=hs_note_body&properties=hs_timestamp"
+        );
+        // An explicit list means exactly that list.
+        assert_eq!(
+            read(vec!["hs_createdate".into()]),
+            "/crm/objects/2026-09/notes/7?properties=hs_createdate"
+        );
+        let contact = http(ActionRequest::Read(ReadRequest {
+            object_type: "contacts".into(),
+            record_id: "7".into(),
+            ..ReadRequest::default()
+        }));
+        assert_eq!(contact.path_and_query, "/crm/objects/2026-09/contacts/7");
+    }
+
+    #[test]
+    fn engagements_listed_without_properties_ask_for_their_content() {
+        let listed = http(ActionRequest::List(ListRequest {
+            object_type: "postalMails".into(),
+            limit: Some(5),
+            ..ListRequest::default()
+        }));
+        assert_eq!(
+            listed.path_and_query,
+            "/crm/objects/2026-09/postal_mail?properties=hs_postal_mail_body&properties=hs_timestamp&limit=5"
+        );
+        let chosen = http(ActionRequest::List(ListRequest {
+            object_type: "postalMails".into(),
+            properties: vec!["hs_createdate".into()],
+            ..ListRequest::default()
+        }));
+        assert_eq!(
+            chosen.path_and_query,
+            "/crm/objects/2026-09/postal_mail?properties=hs_createdate"
+        );
+    }
+
+    #[test]
+    fn engagements_searched_without_properties_ask_for_their_content() {
+        let body = |request: SearchRequest| {
+            let sent = http(ActionRequest::Search(request)).body.unwrap();
+            serde_json::from_slice::<Value>(&sent).unwrap()
+        };
+        let emails = SearchRequest {
+            object_type: "emails".into(),
+            ..SearchRequest::default()
+        };
+        assert_eq!(
+            body(emails.clone()),
+            json!({"properties": ["hs_email_subject", "hs_email_text", "hs_email_direction", "hs_timestamp"]})
+        );
+        let chosen = SearchRequest {
+            properties: vec!["hs_email_subject".into()],
+            ..emails
+        };
+        assert_eq!(body(chosen), json!({"properties": ["hs_email_subject"]}));
+        let deals = SearchRequest {
+            object_type: "deals".into(),
+            ..SearchRequest::default()
+        };
+        assert_eq!(body(deals), json!({}));
     }
 
     #[test]
