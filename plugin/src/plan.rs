@@ -13,7 +13,7 @@ use crate::request::{
     PropertiesRequest, ReadRequest, StageRequest, UpdateRequest,
 };
 use crate::search::{Filter, Operand, SearchRequest};
-use crate::validate;
+use crate::validate::{self, ReadTypes};
 
 /// `POST {objects}/{type}`, once the request passed [`validate::create`].
 pub fn create(request: &CreateRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
@@ -34,20 +34,14 @@ pub fn create(request: &CreateRequest, version: ApiVersion) -> Result<HttpReques
 /// `GET {objects}/{type}/{id}`, once the request passed [`validate::read`].
 pub fn read(request: &ReadRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
     let types = validate::read(request)?;
-    let associations: Vec<String> = types
-        .associations
-        .iter()
-        .map(|object_type| object_type.path_segment().to_owned())
-        .collect();
-    let properties = properties_or_default(&request.properties, types.object_type);
-    let mut path = objects_path(version, types.object_type)
-        .segment(&request.record_id)
-        .query_list("properties", &properties)
-        .query_list("propertiesWithHistory", &request.properties_with_history)
-        .query_list("associations", &associations);
-    if request.archived {
-        path = path.query("archived", "true");
-    }
+    let path = objects_path(version, types.object_type).segment(&request.record_id);
+    let mut path = record_query(
+        path,
+        &types,
+        &request.properties,
+        &request.properties_with_history,
+        request.archived,
+    );
     if let Some(id_property) = &request.id_property {
         path = path.query("idProperty", id_property);
     }
@@ -126,6 +120,29 @@ pub fn properties(request: &PropertiesRequest, version: ApiVersion) -> Result<Ht
     Ok(get(path.finish()))
 }
 
+/// The query a read and a listing share: the properties (the type's
+/// defaults when none are named), those with history, the associated types
+/// and the recycle-bin flag.
+fn record_query(
+    path: PathBuilder,
+    types: &ReadTypes<'_>,
+    properties: &[String],
+    properties_with_history: &[String],
+    archived: bool,
+) -> PathBuilder {
+    let associations: Vec<String> = types
+        .associations
+        .iter()
+        .map(|object_type| object_type.path_segment().to_owned())
+        .collect();
+    let properties = properties_or_default(properties, types.object_type);
+    let path = path
+        .query_list("properties", &properties)
+        .query_list("propertiesWithHistory", properties_with_history)
+        .query_list("associations", &associations);
+    if archived { path.query("archived", "true") } else { path }
+}
+
 /// One page of `GET {objects}/{type}`, once the request passed
 /// [`validate::list`]: from `after` (the request's own cursor for the first
 /// page), `page_size` records.
@@ -136,19 +153,13 @@ pub fn list_page(
     page_size: Option<u32>,
 ) -> Result<HttpRequest, Error> {
     let types = validate::list(request)?;
-    let associations: Vec<String> = types
-        .associations
-        .iter()
-        .map(|object_type| object_type.path_segment().to_owned())
-        .collect();
-    let properties = properties_or_default(&request.properties, types.object_type);
-    let mut path = objects_path(version, types.object_type)
-        .query_list("properties", &properties)
-        .query_list("propertiesWithHistory", &request.properties_with_history)
-        .query_list("associations", &associations);
-    if request.archived {
-        path = path.query("archived", "true");
-    }
+    let mut path = record_query(
+        objects_path(version, types.object_type),
+        &types,
+        &request.properties,
+        &request.properties_with_history,
+        request.archived,
+    );
     if let Some(size) = page_size {
         path = path.query("limit", &size.to_string());
     }
