@@ -67,6 +67,28 @@ impl<'t, T: Transport> Client<'t, T> {
     /// allows. A success that does not decode is a malformed response: it
     /// carries the status and the attempts so far and is retried like one.
     pub fn send<D: Decode>(&mut self, request: &HttpRequest) -> Result<D, Error> {
+        let mut decoded = None;
+        self.send_decoding(request, &mut |body| {
+            decoded = Some(D::decode(body)?);
+            Ok(())
+        })?;
+        decoded.ok_or_else(|| {
+            Error::Transport(TransportError {
+                kind: TransportFailure::Other,
+                message: "the answer was accepted without being read".to_owned(),
+                status: None,
+                attempts: 0,
+            })
+        })
+    }
+
+    /// The retry loop of [`Client::send`], once for every answer type: the
+    /// component carries one copy of it however many types it decodes.
+    fn send_decoding(
+        &mut self,
+        request: &HttpRequest,
+        decode: &mut dyn FnMut(String) -> Result<(), String>,
+    ) -> Result<(), Error> {
         let url = self.endpoint.url(&request.path_and_query);
         let mut headers: Vec<(&'static str, String)> = vec![
             ("accept", "application/json".to_owned()),
@@ -94,7 +116,8 @@ impl<'t, T: Transport> Client<'t, T> {
             };
             let (result, delay) = match self.transport.send(&outgoing) {
                 Ok(response) => {
-                    let result = interpret(response, attempts).and_then(|success| decode(success, attempts));
+                    let result =
+                        interpret(response, attempts).and_then(|success| decode_body(success, attempts, decode));
                     let delay = match &result {
                         Ok(_) => None,
                         Err(error) => self.retry_delay(Failure::Response(error), request, attempts),
@@ -125,9 +148,13 @@ impl<'t, T: Transport> Client<'t, T> {
     }
 }
 
-fn decode<D: Decode>(success: Success, attempts: u32) -> Result<D, Error> {
+fn decode_body(
+    success: Success,
+    attempts: u32,
+    decode: &mut dyn FnMut(String) -> Result<(), String>,
+) -> Result<(), Error> {
     let status = success.status;
-    D::decode(success.body).map_err(|message| {
+    decode(success.body).map_err(|message| {
         Error::Transport(TransportError {
             kind: TransportFailure::MalformedResponse,
             message,

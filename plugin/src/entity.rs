@@ -19,6 +19,10 @@ pub struct Entity {
     pub read_scopes: &'static [&'static str],
     /// Scopes any one of which allows writing; the first is the one to recommend.
     pub write_scopes: &'static [&'static str],
+    /// The properties read, search and list ask for when the caller names
+    /// none: an engagement's content, which HubSpot leaves out of its own
+    /// defaults. Empty for HubSpot's defaults.
+    pub default_properties: &'static [&'static str],
     /// Whether records of this type live in pipelines.
     pub has_pipelines: bool,
     /// What HubSpot requires of every create of this type.
@@ -62,6 +66,7 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-2",
         read_scopes: &["crm.objects.companies.read"],
         write_scopes: &["crm.objects.companies.write"],
+        default_properties: &[],
         has_pipelines: false,
         create_requires: NOTHING,
     },
@@ -75,6 +80,7 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-1",
         read_scopes: &["crm.objects.contacts.read"],
         write_scopes: &["crm.objects.contacts.write"],
+        default_properties: &[],
         has_pipelines: false,
         create_requires: NOTHING,
     },
@@ -88,6 +94,7 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-3",
         read_scopes: &["crm.objects.deals.read"],
         write_scopes: &["crm.objects.deals.write"],
+        default_properties: &[],
         has_pipelines: true,
         create_requires: NOTHING,
     },
@@ -101,6 +108,7 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-8",
         read_scopes: &["crm.objects.line_items.read", "e-commerce"],
         write_scopes: &["crm.objects.line_items.write", "e-commerce"],
+        default_properties: &[],
         has_pipelines: false,
         create_requires: NOTHING,
     },
@@ -114,6 +122,7 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-7",
         read_scopes: &["crm.objects.products.read", "e-commerce"],
         write_scopes: &["crm.objects.products.write", "e-commerce"],
+        default_properties: &[],
         has_pipelines: false,
         create_requires: NOTHING,
     },
@@ -127,6 +136,7 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-5",
         read_scopes: &["crm.objects.tickets.read", "tickets"],
         write_scopes: &["crm.objects.tickets.write", "tickets"],
+        default_properties: &[],
         has_pipelines: true,
         create_requires: NOTHING,
     },
@@ -140,6 +150,7 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-14",
         read_scopes: &["crm.objects.quotes.read", "e-commerce"],
         write_scopes: &["crm.objects.quotes.write", "e-commerce"],
+        default_properties: &[],
         has_pipelines: false,
         create_requires: NOTHING,
     },
@@ -153,6 +164,13 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-48",
         read_scopes: &["crm.objects.contacts.read"],
         write_scopes: &["crm.objects.contacts.write"],
+        default_properties: &[
+            "hs_call_title",
+            "hs_call_body",
+            "hs_call_direction",
+            "hs_call_duration",
+            "hs_timestamp",
+        ],
         has_pipelines: false,
         create_requires: NOTHING,
     },
@@ -166,6 +184,12 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-49",
         read_scopes: &["crm.objects.contacts.read", "sales-email-read"],
         write_scopes: &["crm.objects.contacts.write", "sales-email-read"],
+        default_properties: &[
+            "hs_email_subject",
+            "hs_email_text",
+            "hs_email_direction",
+            "hs_timestamp",
+        ],
         has_pipelines: false,
         create_requires: NOTHING,
     },
@@ -179,6 +203,13 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-47",
         read_scopes: &["crm.objects.contacts.read"],
         write_scopes: &["crm.objects.contacts.write"],
+        default_properties: &[
+            "hs_meeting_title",
+            "hs_meeting_body",
+            "hs_meeting_start_time",
+            "hs_meeting_end_time",
+            "hs_timestamp",
+        ],
         has_pipelines: false,
         create_requires: NOTHING,
     },
@@ -192,6 +223,7 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-46",
         read_scopes: &["crm.objects.contacts.read"],
         write_scopes: &["crm.objects.contacts.write"],
+        default_properties: &["hs_note_body", "hs_timestamp"],
         has_pipelines: false,
         create_requires: NOTHING,
     },
@@ -205,6 +237,7 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-116",
         read_scopes: &["crm.objects.contacts.read"],
         write_scopes: &["crm.objects.contacts.write"],
+        default_properties: &["hs_postal_mail_body", "hs_timestamp"],
         has_pipelines: false,
         create_requires: NOTHING,
     },
@@ -218,6 +251,13 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-27",
         read_scopes: &["crm.objects.contacts.read"],
         write_scopes: &["crm.objects.contacts.write"],
+        default_properties: &[
+            "hs_task_subject",
+            "hs_task_body",
+            "hs_task_status",
+            "hs_task_priority",
+            "hs_timestamp",
+        ],
         has_pipelines: false,
         create_requires: NOTHING,
     },
@@ -233,6 +273,7 @@ pub const ENTITIES: &[Entity] = &[
         type_id: "0-136",
         read_scopes: &["crm.objects.leads.read"],
         write_scopes: &["crm.objects.leads.write"],
+        default_properties: &[],
         has_pipelines: true,
         create_requires: CreateRequires {
             properties: &["hs_lead_name"],
@@ -329,6 +370,12 @@ impl<'a> ObjectType<'a> {
             Self::Builtin(entity) => entity.path_name,
             Self::Custom(id) | Self::Named(id) => id,
         }
+    }
+
+    /// The properties to ask for when the caller names none (see
+    /// [`Entity::default_properties`]); custom objects keep HubSpot's defaults.
+    pub fn default_properties(&self) -> &'static [&'static str] {
+        self.entity().map_or(&[], |entity| entity.default_properties)
     }
 
     /// The built-in entity, if this is one.
@@ -504,6 +551,23 @@ mod tests {
     #[test]
     fn deals_tickets_and_leads_are_the_pipelined_entities() {
         assert_eq!(pipelined_names(), ["deals", "tickets", "leads", "0-3", "0-5", "0-136"]);
+    }
+
+    #[test]
+    fn engagements_and_only_they_ask_for_their_content_and_timestamp() {
+        let engagements = ["calls", "emails", "meetings", "notes", "postalMails", "tasks"];
+        for entity in ENTITIES {
+            let defaults = entity.default_properties;
+            assert_eq!(
+                defaults.contains(&"hs_timestamp"),
+                engagements.contains(&entity.name),
+                "{}",
+                entity.name
+            );
+        }
+        let note = ObjectType::parse("0-46").unwrap();
+        assert_eq!(note.default_properties(), ["hs_note_body", "hs_timestamp"]);
+        assert!(ObjectType::parse("2-3604285").unwrap().default_properties().is_empty());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::entity::ObjectType;
 use crate::error::Error;
 use crate::http::HttpRequest;
 use crate::input_path::{Field, InputPath, PropertyPart};
+use crate::labels;
 use crate::limits::{MAX_LIST_LIMIT, MAX_OWNERS, SEARCH_PAGE_GAP};
 use crate::lookup::{Collected, Lookups, Pager};
 use crate::object_types::{self, ObjectTypeInfo};
@@ -27,13 +28,14 @@ use crate::retry::RetryPolicy;
 use crate::search::{SearchCursor, SearchRequest};
 use crate::transport::Transport;
 
-/// Creates a record; HubSpot answers with it.
+/// Creates a record; HubSpot answers with it. Dropdown and stage values
+/// given by label are written as their internal values (see [`write`]).
 pub fn create<T: Transport, D: Decode>(
     transport: &mut T,
     connection: &Connection,
     request: &CreateRequest,
 ) -> Result<D, Error> {
-    send(transport, connection, request, plan::create)
+    write(transport, connection, request, plan::create)
 }
 
 /// Reads a record.
@@ -45,13 +47,14 @@ pub fn read<T: Transport, D: Decode>(
     send(transport, connection, request, plan::read)
 }
 
-/// Updates a record; HubSpot answers with it.
+/// Updates a record; HubSpot answers with it. Dropdown and stage values
+/// given by label are written as their internal values (see [`write`]).
 pub fn update<T: Transport, D: Decode>(
     transport: &mut T,
     connection: &Connection,
     request: &UpdateRequest,
 ) -> Result<D, Error> {
-    send(transport, connection, request, plan::update)
+    write(transport, connection, request, plan::update)
 }
 
 /// Archives a record; HubSpot answers 204 with no body.
@@ -262,6 +265,51 @@ fn send<T: Transport, R: Resolvable, D: Decode>(
     lookups.send(&http)
 }
 
+/// Sends a write like [`send`]; when HubSpot refuses it with
+/// `INVALID_OPTION` and every refused value is exactly one option's label,
+/// sends it once more with those options' internal values. A value that is
+/// already right costs nothing more. Sending a create again is safe here:
+/// HubSpot answered the first with a 400, so nothing was created. When the
+/// labels cannot be matched, or looking them up fails, HubSpot's refusal
+/// stands, with its allowed values.
+fn write<T: Transport, R: Resolvable, D: Decode>(
+    transport: &mut T,
+    connection: &Connection,
+    request: &R,
+    plan: fn(&R, ApiVersion) -> Result<HttpRequest, Error>,
+) -> Result<D, Error> {
+    let (mut lookups, first) = begin(transport, connection, request, plan)?;
+    let (mut request, http) = match resolve(&mut lookups, request)? {
+        Some(resolved) => {
+            let http = plan(&resolved, lookups.version())?;
+            (resolved, http)
+        }
+        None => (request.clone(), first),
+    };
+    let (detail, problems) = match lookups.send(&http) {
+        Err(Error::Validation { detail, problems }) => (detail, problems),
+        other => return other,
+    };
+    let Some((object_type, written)) = request.written() else {
+        return Err(Error::Validation { detail, problems });
+    };
+    // Checked before anything was sent, and resolved above.
+    let Ok(object_type) = ObjectType::parse(object_type) else {
+        return Err(Error::Validation { detail, problems });
+    };
+    let replacements = match labels::internal_values(&mut lookups, object_type, written, &detail.body, &problems) {
+        Ok(Some(replacements)) => replacements,
+        Ok(None) | Err(_) => return Err(Error::Validation { detail, problems }),
+    };
+    for (index, value) in replacements {
+        if let Some((_, written_value)) = written.get_mut(index) {
+            *written_value = value;
+        }
+    }
+    let http = plan(&request, lookups.version())?;
+    lookups.send(&http)
+}
+
 /// Checks and plans the request, then the connection; the plan is the
 /// request to send when nothing in it needs resolving.
 ///
@@ -277,35 +325,66 @@ fn begin<'t, T: Transport, R>(
 ) -> Result<(Lookups<'t, T>, HttpRequest), Error> {
     let version = ApiVersion::from_connection(connection.api_version.as_deref()).unwrap_or_default();
     let first = plan(request, version)?;
+    Ok((connect(transport, connection, version)?, first))
+}
+
+/// The call's client, once the connection is checked.
+fn connect<'t, T: Transport>(
+    transport: &'t mut T,
+    connection: &Connection,
+    version: ApiVersion,
+) -> Result<Lookups<'t, T>, Error> {
     let client = Client::new(transport, connection, RetryPolicy::default())?;
-    Ok((Lookups::new(client, version), first))
+    Ok(Lookups::new(client, version))
 }
 
 /// The request with custom object names turned into type ids and owners
 /// given by e-mail or name into owner ids; `None` when nothing needed it.
 fn resolve<T: Transport, R: Resolvable>(lookups: &mut Lookups<'_, T>, request: &R) -> Result<Option<R>, Error> {
     let mut resolved = request.clone();
+    let mut changed = resolve_object_types(lookups, resolved.object_types())?;
+    if let Some((object_type, properties)) = resolved.written() {
+        changed |= resolve_owners(lookups, object_type, properties)?;
+    }
+    Ok(changed.then_some(resolved))
+}
+
+/// Turns each custom object name into its type id; whether any was one.
+fn resolve_object_types<T: Transport>(
+    lookups: &mut Lookups<'_, T>,
+    object_types: Vec<(InputPath, &mut String)>,
+) -> Result<bool, Error> {
     let mut changed = false;
-    for (path, object_type) in resolved.object_types() {
+    for (path, object_type) in object_types {
         if let Ok(ObjectType::Named(name)) = ObjectType::parse(object_type) {
             let name = name.to_owned();
             *object_type = lookups.custom_type_id(&name, &path)?;
             changed = true;
         }
     }
-    if let Some((object_type, properties)) = resolved.written() {
-        // Checked before anything was sent, and resolved above.
-        if let Ok(object_type) = ObjectType::parse(object_type) {
-            let at = InputPath::root().field(Field::Properties);
-            for (index, (name, value)) in properties.iter_mut().enumerate() {
-                if names_an_owner(value) && lookups.is_owner_property(object_type, name)? {
-                    *value = lookups.owner_id(value, &at.property(index, name, PropertyPart::Value))?;
-                    changed = true;
-                }
-            }
+    Ok(changed)
+}
+
+/// Turns each owner given by e-mail or name into the owner's id; whether
+/// any was one.
+fn resolve_owners<T: Transport>(
+    lookups: &mut Lookups<'_, T>,
+    object_type: &str,
+    properties: &mut [(String, String)],
+) -> Result<bool, Error> {
+    // Checked before anything was sent, and resolved above.
+    let Ok(object_type) = ObjectType::parse(object_type) else {
+        return Ok(false);
+    };
+    let at = InputPath::root().field(Field::Properties);
+    let mut changed = false;
+    for (index, (name, value)) in properties.iter_mut().enumerate() {
+        if names_an_owner(value) && lookups.is_owner_property(object_type, name)? {
+            *value = lookups.owner_id(value, &at.property(index, name, PropertyPart::Value))?;
+            changed = true;
         }
     }
-    Ok(changed.then_some(resolved))
+    Ok(changed)
 }
 
 /// A value an owner property takes only after resolution: not empty, not an id.
@@ -859,5 +938,155 @@ mod tests {
             };
             assert!(crate::validate::search(&within).is_ok(), "{within:?}");
         }
+    }
+
+    /// HubSpot's 400 for refused values, with each `(name, message)`.
+    fn refused(problems: &[(&str, &str)]) -> Result<HttpResponse, crate::transport::SendError> {
+        let items: Vec<serde_json::Value> = problems
+            .iter()
+            .map(|(name, message)| serde_json::json!({"isValid": false, "message": message, "error": "INVALID_OPTION", "name": name}))
+            .collect();
+        let body = serde_json::json!({
+            "status": "error",
+            "message": format!("Property values were not valid: {}", serde_json::Value::Array(items)),
+            "correlationId": "c",
+            "category": "VALIDATION_ERROR",
+        });
+        Ok(json(400, &body.to_string()))
+    }
+
+    const LIFECYCLE: &str = "Marketing Qualified Lead was not one of the allowed options: [label: \"Lead\"\nvalue: \
+        \"lead\"\n, label: \"Marketing Qualified Lead\"\nvalue: \"marketingqualifiedlead\"\n]";
+
+    fn contact_with(stage: &str) -> CreateRequest {
+        CreateRequest {
+            object_type: "contacts".into(),
+            properties: vec![
+                ("email".into(), "ann@example.com".into()),
+                ("lifecyclestage".into(), stage.into()),
+            ],
+            associations: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_create_refused_for_a_label_is_sent_once_more_with_the_option_s_value() {
+        let mut transport = Scripted::answering(vec![
+            refused(&[("lifecyclestage", LIFECYCLE)]),
+            Ok(json(201, r#"{"id":"1"}"#)),
+        ]);
+        let answer = create::<_, Json>(&mut transport, &connection(), &contact_with("Marketing Qualified Lead"));
+        assert!(answer.is_ok(), "{answer:?}");
+        assert_eq!(
+            urls(&transport),
+            ["/crm/objects/2026-09/contacts", "/crm/objects/2026-09/contacts"]
+        );
+        assert_eq!(
+            transport.sent[1].3.as_deref(),
+            Some(r#"{"properties":{"email":"ann@example.com","lifecyclestage":"marketingqualifiedlead"}}"#)
+        );
+    }
+
+    #[test]
+    fn an_unknown_label_keeps_hubspot_s_refusal_and_is_not_sent_again() {
+        let mut transport = Scripted::answering(vec![refused(&[("lifecyclestage", LIFECYCLE)])]);
+        match create::<_, Json>(&mut transport, &connection(), &contact_with("Prospect")) {
+            Err(Error::Validation { problems, .. }) => {
+                assert_eq!(problems[0].allowed_values, ["lead", "marketingqualifiedlead"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(transport.sent.len(), 1);
+    }
+
+    #[test]
+    fn a_stage_label_is_matched_within_the_pipeline_hubspot_checked() {
+        let pipelines = r#"{"results":[
+            {"id":"default","label":"Sales Pipeline","displayOrder":0,"stages":[{"id":"closedwon","label":"Closed Won"}]},
+            {"id":"renewals","label":"Renewals","displayOrder":1,"stages":[{"id":"renewed","label":"Closed Won"}]}]}"#;
+        let stage = "Closed Won is not a valid pipeline stage ID. Valid options are: pipelineId=renewals : [renewed]";
+        let mut transport = Scripted::answering(vec![
+            refused(&[("dealstage", stage)]),
+            Ok(json(200, pipelines)),
+            Ok(json(200, r#"{"id":"5"}"#)),
+        ]);
+        let request = UpdateRequest {
+            object_type: "deals".into(),
+            record_id: "5".into(),
+            properties: vec![("dealstage".into(), "closed won".into())],
+            id_property: None,
+        };
+        let answer = update::<_, Json>(&mut transport, &connection(), &request);
+        assert!(answer.is_ok(), "{answer:?}");
+        assert_eq!(
+            urls(&transport),
+            [
+                "/crm/objects/2026-09/deals/5",
+                "/crm/pipelines/2026-09/deals",
+                "/crm/objects/2026-09/deals/5"
+            ]
+        );
+        assert_eq!(
+            transport.sent[2].3.as_deref(),
+            Some(r#"{"properties":{"dealstage":"renewed"}}"#)
+        );
+    }
+
+    #[test]
+    fn a_pipeline_given_by_label_brings_its_stage_label_along() {
+        let pipelines = r#"{"results":[
+            {"id":"default","label":"Sales Pipeline","displayOrder":0,"stages":[{"id":"closedwon","label":"Closed Won"}]},
+            {"id":"renewals","label":"Renewals","displayOrder":1,"stages":[{"id":"renewed","label":"Closed Won"}]}]}"#;
+        let pipeline = "Renewals is not a valid pipeline ID. Valid options are: [default, renewals]";
+        let mut transport = Scripted::answering(vec![
+            refused(&[("pipeline", pipeline)]),
+            Ok(json(200, pipelines)),
+            Ok(json(201, r#"{"id":"5"}"#)),
+        ]);
+        let request = CreateRequest {
+            object_type: "deals".into(),
+            properties: vec![
+                ("dealname".into(), "Renewal".into()),
+                ("pipeline".into(), "Renewals".into()),
+                ("dealstage".into(), "Closed Won".into()),
+            ],
+            associations: Vec::new(),
+        };
+        let answer = create::<_, Json>(&mut transport, &connection(), &request);
+        assert!(answer.is_ok(), "{answer:?}");
+        assert_eq!(
+            transport.sent[2].3.as_deref(),
+            Some(r#"{"properties":{"dealname":"Renewal","dealstage":"renewed","pipeline":"renewals"}}"#)
+        );
+    }
+
+    #[test]
+    fn options_listed_without_labels_are_read_from_the_property_s_definition() {
+        let definition = r#"{"name":"industry","label":"Industry","type":"enumeration","fieldType":"select",
+            "description":"","groupName":"companyinformation","options":[
+            {"label":"Computer Software","value":"COMPUTER_SOFTWARE","hidden":false}]}"#;
+        let mut transport = Scripted::answering(vec![
+            refused(&[(
+                "industry",
+                "Computer software is not a valid option. Valid options are: [COMPUTER_SOFTWARE]",
+            )]),
+            Ok(json(200, definition)),
+            Ok(json(201, r#"{"id":"9"}"#)),
+        ]);
+        let request = CreateRequest {
+            object_type: "companies".into(),
+            properties: vec![("industry".into(), "Computer software".into())],
+            associations: Vec::new(),
+        };
+        let answer = create::<_, Json>(&mut transport, &connection(), &request);
+        assert!(answer.is_ok(), "{answer:?}");
+        assert_eq!(urls(&transport)[1], "/crm/properties/2026-09/companies/industry");
+        assert!(
+            transport.sent[2]
+                .3
+                .as_deref()
+                .unwrap()
+                .contains(r#""industry":"COMPUTER_SOFTWARE""#)
+        );
     }
 }

@@ -37,6 +37,7 @@ pub mod execute;
 pub mod http;
 pub mod input;
 pub mod input_path;
+pub mod labels;
 pub mod limits;
 pub mod lookup;
 pub mod object_types;

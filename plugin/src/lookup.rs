@@ -318,25 +318,27 @@ fn describe_owners(owners: &[&Owner]) -> String {
         .join(", ")
 }
 
-/// The owners whose e-mail address or name is fewest edits away from `given`.
+/// The owners whose e-mail address or name is fewest edits away from
+/// `given`, in HubSpot's order among equals.
 fn closest_owners<'o>(given: &str, owners: &'o [Owner]) -> Vec<&'o Owner> {
-    let given = given.to_lowercase();
-    let mut ranked: Vec<(usize, &Owner)> = owners
+    let given = given.to_ascii_lowercase();
+    let mut ranked: Vec<(usize, usize)> = owners
         .iter()
-        .map(|owner| {
+        .enumerate()
+        .map(|(index, owner)| {
             let by_email = owner
                 .email
                 .as_deref()
-                .map_or(usize::MAX, |email| edit_distance(&given, &email.to_lowercase()));
-            let by_name = edit_distance(&given, &owner.full_name().to_lowercase());
-            (by_email.min(by_name), owner)
+                .map_or(usize::MAX, |email| edit_distance(&given, &email.to_ascii_lowercase()));
+            let by_name = edit_distance(&given, &owner.full_name().to_ascii_lowercase());
+            (by_email.min(by_name), index)
         })
         .collect();
-    ranked.sort_by(|(a, first), (b, second)| a.cmp(b).then_with(|| first.email.cmp(&second.email)));
+    ranked.sort_unstable();
     ranked
         .into_iter()
         .take(CLOSEST_OWNERS)
-        .map(|(_, owner)| owner)
+        .filter_map(|(_, index)| owners.get(index))
         .collect()
 }
 

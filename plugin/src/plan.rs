@@ -13,7 +13,7 @@ use crate::request::{
     PropertiesRequest, ReadRequest, StageRequest, UpdateRequest,
 };
 use crate::search::{Filter, Operand, SearchCursor, SearchRequest};
-use crate::validate;
+use crate::validate::{self, ReadTypes};
 
 /// `POST {objects}/{type}`, once the request passed [`validate::create`].
 pub fn create(request: &CreateRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
@@ -34,19 +34,14 @@ pub fn create(request: &CreateRequest, version: ApiVersion) -> Result<HttpReques
 /// `GET {objects}/{type}/{id}`, once the request passed [`validate::read`].
 pub fn read(request: &ReadRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
     let types = validate::read(request)?;
-    let associations: Vec<String> = types
-        .associations
-        .iter()
-        .map(|object_type| object_type.path_segment().to_owned())
-        .collect();
-    let mut path = objects_path(version, types.object_type)
-        .segment(&request.record_id)
-        .query_list("properties", &request.properties)
-        .query_list("propertiesWithHistory", &request.properties_with_history)
-        .query_list("associations", &associations);
-    if request.archived {
-        path = path.query("archived", "true");
-    }
+    let path = objects_path(version, types.object_type).segment(&request.record_id);
+    let mut path = record_query(
+        path,
+        &types,
+        &request.properties,
+        &request.properties_with_history,
+        request.archived,
+    );
     if let Some(id_property) = &request.id_property {
         path = path.query("idProperty", id_property);
     }
@@ -107,8 +102,8 @@ pub fn search_page(
 ) -> Result<HttpRequest, Error> {
     let object_type = validate::search(request)?;
     let body = match page_size {
-        Some(size) => search_body(&request.page(cursor, size)),
-        None => search_body(request),
+        Some(size) => search_body(&request.page(cursor, size), object_type.default_properties()),
+        None => search_body(request, object_type.default_properties()),
     };
     Ok(HttpRequest {
         method: Method::Post,
@@ -145,6 +140,29 @@ pub fn properties(request: &PropertiesRequest, version: ApiVersion) -> Result<Ht
     Ok(get(path.finish()))
 }
 
+/// The query a read and a listing share: the properties (the type's
+/// defaults when none are named), those with history, the associated types
+/// and the recycle-bin flag.
+fn record_query(
+    path: PathBuilder,
+    types: &ReadTypes<'_>,
+    properties: &[String],
+    properties_with_history: &[String],
+    archived: bool,
+) -> PathBuilder {
+    let associations: Vec<String> = types
+        .associations
+        .iter()
+        .map(|object_type| object_type.path_segment().to_owned())
+        .collect();
+    let properties = properties_or_default(properties, types.object_type);
+    let path = path
+        .query_list("properties", &properties)
+        .query_list("propertiesWithHistory", properties_with_history)
+        .query_list("associations", &associations);
+    if archived { path.query("archived", "true") } else { path }
+}
+
 /// One page of `GET {objects}/{type}`, once the request passed
 /// [`validate::list`]: from `after` (the request's own cursor for the first
 /// page), `page_size` records.
@@ -155,18 +173,13 @@ pub fn list_page(
     page_size: Option<u32>,
 ) -> Result<HttpRequest, Error> {
     let types = validate::list(request)?;
-    let associations: Vec<String> = types
-        .associations
-        .iter()
-        .map(|object_type| object_type.path_segment().to_owned())
-        .collect();
-    let mut path = objects_path(version, types.object_type)
-        .query_list("properties", &request.properties)
-        .query_list("propertiesWithHistory", &request.properties_with_history)
-        .query_list("associations", &associations);
-    if request.archived {
-        path = path.query("archived", "true");
-    }
+    let mut path = record_query(
+        objects_path(version, types.object_type),
+        &types,
+        &request.properties,
+        &request.properties_with_history,
+        request.archived,
+    );
     if let Some(size) = page_size {
         path = path.query("limit", &size.to_string());
     }
@@ -281,9 +294,24 @@ fn associations_json(associations: &[AssociationInput]) -> Value {
     Value::Array(list)
 }
 
-/// The JSON body of a search. Sorts always go as objects: HubSpot honours
-/// those, while its handling of bare strings is undocumented.
-fn search_body(request: &SearchRequest) -> Value {
+/// The properties to ask for: the caller's, exactly, or when it named none
+/// the object type's defaults (an engagement's content).
+fn properties_or_default(given: &[String], object_type: ObjectType<'_>) -> Vec<String> {
+    if given.is_empty() {
+        object_type
+            .default_properties()
+            .iter()
+            .map(|&name| name.to_owned())
+            .collect()
+    } else {
+        given.to_vec()
+    }
+}
+
+/// The JSON body of a search, asking for `defaults` when the request names
+/// no properties. Sorts always go as objects: HubSpot honours those, while
+/// its handling of bare strings is undocumented.
+fn search_body(request: &SearchRequest, defaults: &[&str]) -> Value {
     let mut body = Map::new();
     if !request.filter_groups.is_empty() {
         let groups: Vec<Value> = request
@@ -306,6 +334,8 @@ fn search_body(request: &SearchRequest) -> Value {
     }
     if !request.properties.is_empty() {
         body.insert("properties".into(), json!(request.properties));
+    } else if !defaults.is_empty() {
+        body.insert("properties".into(), json!(defaults));
     }
     if let Some(limit) = request.limit {
         body.insert("limit".into(), Value::from(limit));
@@ -459,7 +489,7 @@ mod tests {
             ..SearchRequest::default()
         };
         assert_eq!(
-            search_body(&request),
+            search_body(&request, &[]),
             json!({
                 "filterGroups": [{"filters": [{"propertyName": "amount", "operator": "BETWEEN", "value": "10000", "highValue": "100000"}]}],
                 "sorts": [{"propertyName": "amount", "direction": "ASCENDING"}],
@@ -471,7 +501,83 @@ mod tests {
 
     #[test]
     fn an_empty_search_sends_an_empty_object() {
-        assert_eq!(search_body(&SearchRequest::default()), json!({}));
+        assert_eq!(search_body(&SearchRequest::default(), &[]), json!({}));
+    }
+
+    #[test]
+    fn engagements_read_without_properties_ask_for_their_content() {
+        let read = |properties: Vec<String>| {
+            http(ActionRequest::Read(ReadRequest {
+                object_type: "notes".into(),
+                record_id: "7".into(),
+                properties,
+                ..ReadRequest::default()
+            }))
+            .path_and_query
+        };
+        assert_eq!(
+            read(Vec::new()),
+            "/crm/objects/2026-09/notes/7?properties=hs_note_body&properties=hs_timestamp"
+        );
+        // An explicit list means exactly that list.
+        assert_eq!(
+            read(vec!["hs_createdate".into()]),
+            "/crm/objects/2026-09/notes/7?properties=hs_createdate"
+        );
+        let contact = http(ActionRequest::Read(ReadRequest {
+            object_type: "contacts".into(),
+            record_id: "7".into(),
+            ..ReadRequest::default()
+        }));
+        assert_eq!(contact.path_and_query, "/crm/objects/2026-09/contacts/7");
+    }
+
+    #[test]
+    fn engagements_listed_without_properties_ask_for_their_content() {
+        let listed = http(ActionRequest::List(ListRequest {
+            object_type: "postalMails".into(),
+            limit: Some(5),
+            ..ListRequest::default()
+        }));
+        assert_eq!(
+            listed.path_and_query,
+            "/crm/objects/2026-09/postal_mail?properties=hs_postal_mail_body&properties=hs_timestamp&limit=5"
+        );
+        let chosen = http(ActionRequest::List(ListRequest {
+            object_type: "postalMails".into(),
+            properties: vec!["hs_createdate".into()],
+            ..ListRequest::default()
+        }));
+        assert_eq!(
+            chosen.path_and_query,
+            "/crm/objects/2026-09/postal_mail?properties=hs_createdate"
+        );
+    }
+
+    #[test]
+    fn engagements_searched_without_properties_ask_for_their_content() {
+        let body = |request: SearchRequest| {
+            let sent = http(ActionRequest::Search(request)).body.unwrap();
+            serde_json::from_slice::<Value>(&sent).unwrap()
+        };
+        let emails = SearchRequest {
+            object_type: "emails".into(),
+            ..SearchRequest::default()
+        };
+        assert_eq!(
+            body(emails.clone()),
+            json!({"properties": ["hs_email_subject", "hs_email_text", "hs_email_direction", "hs_timestamp"]})
+        );
+        let chosen = SearchRequest {
+            properties: vec!["hs_email_subject".into()],
+            ..emails
+        };
+        assert_eq!(body(chosen), json!({"properties": ["hs_email_subject"]}));
+        let deals = SearchRequest {
+            object_type: "deals".into(),
+            ..SearchRequest::default()
+        };
+        assert_eq!(body(deals), json!({}));
     }
 
     #[test]

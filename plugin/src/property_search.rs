@@ -33,12 +33,12 @@ impl<'a> PropertyText<'a> {
 /// must match somewhere, and a match in the name counts most, then the
 /// label, the group and the description. `None` when a word matches nothing.
 pub fn relevance(query: &str, text: PropertyText<'_>) -> Option<u32> {
-    let name = text.name.to_lowercase();
-    let label = text.label.to_lowercase();
-    let group = text.group.to_lowercase();
-    let description = text.description.to_lowercase();
-    query.split_whitespace().try_fold(0, |score, word| {
-        let word = word.to_lowercase();
+    let name = text.name.to_ascii_lowercase();
+    let label = text.label.to_ascii_lowercase();
+    let group = text.group.to_ascii_lowercase();
+    let description = text.description.to_ascii_lowercase();
+    query.split_ascii_whitespace().try_fold(0, |score, word| {
+        let word = word.to_ascii_lowercase();
         let word_score = if name == word || label == word {
             100
         } else if name.starts_with(&word) || label.starts_with(&word) {
@@ -64,12 +64,26 @@ pub fn select<T>(items: Vec<T>, query: Option<&str>, text: impl Fn(&T) -> Proper
     let Some(query) = query else {
         return items;
     };
-    let mut scored: Vec<(u32, T)> = items
+    let scores: Vec<Option<u32>> = items.iter().map(|item| relevance(query, text(item))).collect();
+    let order = best_first(&scores);
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
         .into_iter()
-        .filter_map(|item| relevance(query, text(&item)).map(|score| (score, item)))
+        .filter_map(|index| slots.get_mut(index).and_then(Option::take))
+        .collect()
+}
+
+/// The indices of the scored items, highest score first, ties in order.
+/// Sorting indices rather than items keeps one copy of the sort in the
+/// component whatever the items are.
+fn best_first(scores: &[Option<u32>]) -> Vec<usize> {
+    let mut order: Vec<(u32, usize)> = scores
+        .iter()
+        .enumerate()
+        .filter_map(|(index, score)| score.map(|score| (score, index)))
         .collect();
-    scored.sort_by(|(a, _), (b, _)| b.cmp(a));
-    scored.into_iter().map(|(_, item)| item).collect()
+    order.sort_unstable_by(|(a, first), (b, second)| b.cmp(a).then(first.cmp(second)));
+    order.into_iter().map(|(_, index)| index).collect()
 }
 
 /// What a model needs to write a value of the property: its name, label,

@@ -33,7 +33,7 @@ const SPEC_ACTIONS: usize = 9;
 
 /// The examples beyond the specification's samples and the lead examples:
 /// owners by e-mail, custom objects by name, property search, listing.
-const CONTEXT_EXAMPLES: [&str; 9] = [
+const CONTEXT_EXAMPLES: [&str; 10] = [
     "Create a Deal Owned by a Colleague, by E-mail",
     "Read a Custom Object Record by Name",
     "Find Phone Properties of Contacts, Compact",
@@ -43,6 +43,7 @@ const CONTEXT_EXAMPLES: [&str; 9] = [
     "List Owners",
     "Find an Owner by E-mail",
     "List Object Types with Custom Objects",
+    "Move a Deal to Closed Won by Label",
 ];
 
 fn is_context_example(example: &Value) -> bool {
@@ -604,6 +605,13 @@ fn catalog_context_examples_work_end_to_end() {
             &[("email", "john.doe@example.com"), ("phone", "+1 555 0100")],
         )
         .expect("contact seeded");
+    env.mock
+        .seed_record(
+            "deals",
+            "98765432",
+            &[("dealname", "Acme renewal"), ("dealstage", "contractsent")],
+        )
+        .expect("deal seeded");
     for action in ACTIONS {
         for example in entry(action)["examples"].as_array().unwrap() {
             if !is_context_example(example) {
@@ -620,6 +628,7 @@ fn catalog_context_examples_work_end_to_end() {
                     "{title}: {output}"
                 ),
                 "read" => assert_eq!(output["properties"]["pet_name"], "Rex", "{title}: {output}"),
+                "update" => assert_eq!(output["properties"]["dealstage"], "closedwon", "{title}: {output}"),
                 _ => assert!(results.is_some_and(|results| !results.is_empty()), "{title}: {output}"),
             }
         }

@@ -272,7 +272,7 @@ pub(crate) fn contacts_crm_update_by_email_returns_the_record_and_refusals_are_t
     let refused = crm::UpdateRequest {
         object_type: "contacts".to_owned(),
         record_id: "501".to_owned(),
-        properties: vec![value("lifecyclestage", "Customer")],
+        properties: vec![value("lifecyclestage", "Client")],
         id_property: None,
     };
     let call = typed(&env, move |crm, store, conn| {

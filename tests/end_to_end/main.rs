@@ -11,6 +11,8 @@ mod connections;
 mod contract;
 mod crm_typed;
 mod discovery;
+mod engagements;
+mod labels;
 mod mcp;
 mod node;
 mod process;

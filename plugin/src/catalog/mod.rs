@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::action::Action;
 use crate::api_version::{self, ApiVersion, Family};
 use crate::connection::DEFAULT_API_BASE;
+use crate::entity::ENTITIES;
 use crate::limits::{MAX_FILTERS_TOTAL, MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS};
 
 pub use schema::{CUSTOM_OBJECT_PATTERN, NAME_PATTERN, input_schema};
@@ -31,7 +32,11 @@ fn entry(action: Action) -> Entry {
             description: "Creates a contact, company, deal, ticket, product, line item, quote, call, email, meeting, note, \
                 postal mail, task or lead. Use get-properties first if unsure of property names or of the allowed values of \
                 dropdown properties (HubSpot rejects unknown properties and unknown options, and its error lists the \
-                valid ones). Deals need `dealname`, `pipeline` and `dealstage` (ids from get-pipelines). \
+                valid ones). Deals need `dealname`, `pipeline` and `dealstage` (ids from get-pipelines). A dropdown, \
+                pipeline or stage value may also be given by its label (\"Closed Won\", \"Marketing Qualified Lead\"): when \
+                HubSpot refuses it and it is the label of exactly one option, the connector sends the create once more \
+                with that option's internal value (HubSpot refused the first, so nothing was created twice); an \
+                unknown or ambiguous label is refused with the allowed values. \
                 `hubspot_owner_id` takes an owner's id, e-mail address or full name (see get-owners). To link the \
                 new record to existing ones, add associations with HubSpot's default type ids: contact→company 1, \
                 company→contact 2, deal→contact 3, contact→deal 4, deal→company 5, company→deal 6, ticket→contact 16, \
@@ -57,7 +62,10 @@ fn entry(action: Action) -> Entry {
             description: "Changes property values of one record, by numeric id or by a unique property named in \
                 `idProperty` (such as email). Only the given properties change; an empty string clears a value. \
                 Read-only properties, unknown properties and values outside a dropdown's options are refused with a \
-                validation error that names the property and, for dropdowns, the allowed values. \
+                validation error that names the property and, for dropdowns, the allowed values. A dropdown, pipeline \
+                or stage value may be given by its label (\"Closed Won\"): when HubSpot refuses it and it is the label \
+                of exactly one option (stages: of the record's pipeline), the connector sends the update once more with \
+                that option's internal value. \
                 `hubspot_owner_id` takes an owner's id, e-mail address or full name (see get-owners).",
             output: "The updated record: {id, properties, createdAt, updatedAt, archived}.",
         },
@@ -88,7 +96,7 @@ fn entry(action: Action) -> Entry {
             title: "List the pipelines of an object type",
             description: "Lists the pipelines of deals, tickets or another pipelined type with all their stages. Use it \
                 before creating or moving a deal or ticket: `pipeline` and `dealstage` (deals) or `hs_pipeline` and \
-                `hs_pipeline_stage` (tickets) take these ids, not the labels.",
+                `hs_pipeline_stage` (tickets) take these ids; create and update also accept a stage's label.",
             output: "{results: [{id, label, displayOrder, stages: [{id, label, displayOrder, metadata, archived, \
                 createdAt, updatedAt}], archived, createdAt, updatedAt}]}. Deal stage metadata has `probability` and \
                 `isClosed`; ticket stage metadata has `ticketState`.",
@@ -176,7 +184,7 @@ pub fn describe() -> Value {
             json!({
                 "name": action.name(),
                 "title": title,
-                "description": description,
+                "description": described(action, description),
                 "inputSchema": input_schema(action),
                 "output": output,
                 "examples": samples,
@@ -204,6 +212,24 @@ pub fn describe() -> Value {
         "errors": errors::errors(),
         "actions": actions,
     })
+}
+
+/// The entry's description, and for the actions that read records what
+/// they ask for when `properties` is not given, from the entity table.
+fn described(action: Action, description: &str) -> String {
+    if !matches!(action, Action::Read | Action::Search | Action::List) {
+        return description.to_owned();
+    }
+    let defaults: Vec<String> = ENTITIES
+        .iter()
+        .filter(|entity| !entity.default_properties.is_empty())
+        .map(|entity| format!("{} {}", entity.name, entity.default_properties.join(", ")))
+        .collect();
+    format!(
+        "{description} Without `properties`, engagements come back with their content: {}; an explicit `properties` \
+         list returns exactly those properties.",
+        defaults.join("; ")
+    )
 }
 
 /// What every call takes besides its input: the WIT `connection` record.
@@ -259,7 +285,7 @@ mod tests {
     #[test]
     fn every_example_is_accepted_by_the_connector() {
         let examples: Vec<Value> = serde_json::from_str(EXAMPLES).unwrap();
-        assert_eq!(examples.len(), 45);
+        assert_eq!(examples.len(), 46);
         for example in examples {
             let action = Action::from_name(example["action"].as_str().unwrap()).unwrap();
             let request = input::parse(action, &example["input"].to_string());
@@ -310,6 +336,20 @@ mod tests {
                 assert!(error[member].as_str().is_some_and(|text| !text.is_empty()), "{error}");
             }
             assert!(!error["fields"].as_array().unwrap().is_empty(), "{error}");
+        }
+    }
+
+    #[test]
+    fn the_actions_that_read_records_name_each_engagement_s_default_properties() {
+        let catalog = describe();
+        for entry in catalog["actions"].as_array().unwrap() {
+            let description = entry["description"].as_str().unwrap();
+            let reads = ["read", "search", "list"].contains(&entry["name"].as_str().unwrap());
+            assert_eq!(
+                description.contains("notes hs_note_body, hs_timestamp; postalMails hs_postal_mail_body"),
+                reads,
+                "{description}"
+            );
         }
     }
 

@@ -110,7 +110,10 @@ The rules, from `RULES` in [`plugin/src/retry.rs`](plugin/src/retry.rs):
 
 {rules}
 With the defaults: at most {attempts} requests per action, backoff from {base} up to {max_delay}
-(full jitter), and a deadline of {deadline} per action, retries included.
+(full jitter), and a deadline of {deadline} per action, retries included. The actions that
+read page after page (`list` with `maxResults`, `get-owners`) give each page the whole
+deadline and the same retries, and the whole call stays within the host's wall clock below;
+a lookup of owners or custom object schemas shares the deadline of the request it serves.
 
 ## Timeouts and limits
 

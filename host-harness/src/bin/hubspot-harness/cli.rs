@@ -121,7 +121,8 @@ enum Command {
 #[derive(Debug, clap::Args)]
 struct InvokeArgs {
     /// create, read, update, archive, search, get-pipelines,
-    /// get-pipeline-stage, get-properties or test-connection.
+    /// get-pipeline-stage, get-properties, test-connection, list, get-owners
+    /// or get-object-types.
     action: String,
     /// The action's JSON input: JSON text, @FILE, or - (or nothing) for stdin.
     input: Option<String>,
