@@ -98,6 +98,17 @@ fn object_segment(object_type: &str) -> Result<String, String> {
         .map_err(|_| format!("accepted the unknown object type {object_type:?}"))
 }
 
+/// The `properties` a read or listing asks for: the caller's, or the
+/// object type's defaults when the caller names none.
+fn asked_properties(given: &[String], object_type: &str) -> Vec<(&'static str, String)> {
+    if given.is_empty() {
+        let defaults = ObjectType::parse(object_type).map_or(&[][..], |t| t.default_properties());
+        defaults.iter().map(|p| ("properties", (*p).to_owned())).collect()
+    } else {
+        given.iter().map(|p| ("properties", p.clone())).collect()
+    }
+}
+
 /// What a request's URL must decode to.
 struct ExpectedUrl {
     /// The path's segments, decoded.
@@ -120,7 +131,7 @@ fn expected_url(request: &ActionRequest) -> Result<ExpectedUrl, String> {
     let segments = match request {
         ActionRequest::Create(create) => base("objects", &create.object_type)?,
         ActionRequest::Read(read) => {
-            query.extend(read.properties.iter().map(|p| ("properties", p.clone())));
+            query.extend(asked_properties(&read.properties, &read.object_type));
             query.extend(
                 read.properties_with_history
                     .iter()
@@ -171,7 +182,7 @@ fn expected_url(request: &ActionRequest) -> Result<ExpectedUrl, String> {
         }
         ActionRequest::TestConnection => return Err("the connection test builds no request".into()),
         ActionRequest::List(list) => {
-            query.extend(list.properties.iter().map(|p| ("properties", p.clone())));
+            query.extend(asked_properties(&list.properties, &list.object_type));
             query.extend(
                 list.properties_with_history
                     .iter()
