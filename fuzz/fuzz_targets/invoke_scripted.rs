@@ -21,6 +21,7 @@ use hubspot_connector::connection_test::TOKEN_INFO_PATH;
 use hubspot_connector::error::{Error, RateLimitPolicy, TransportFailure};
 use hubspot_connector::http::{HttpResponse, Method};
 use hubspot_connector::input;
+use hubspot_connector::request::ActionRequest;
 use hubspot_connector::response::interpret;
 use hubspot_connector::retry::RetryPolicy;
 use hubspot_connector::tool::invoke;
@@ -185,8 +186,9 @@ fuzz_target!(|data: &[u8]| {
         );
         return;
     }
-    let built = input::parse(action, &script.input)
-        .ok()
+    let parsed = input::parse(action, &script.input).ok();
+    let pages_of_a_search = matches!(&parsed, Some(ActionRequest::Search(search)) if search.max_results.is_some());
+    let built = parsed
         .and_then(|request| request.to_http(v3()).ok().flatten())
         .unwrap_or_else(|| panic!("sent a request for input that does not build one"));
     let is_lookup_request = |request: &&Sent| {
@@ -206,6 +208,15 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(request.method, Method::Get);
                 if !looked_up {
                     assert_eq!(path_only(&request.url), path_only(&endpoint.url(&built.path_and_query)));
+                }
+            }
+        }
+        // Pages of one search: the same path and method, each its own body.
+        Action::Search if pages_of_a_search => {
+            for request in &own {
+                assert_eq!(request.method, Method::Post);
+                if !looked_up {
+                    assert_eq!(request.url, endpoint.url(&built.path_and_query));
                 }
             }
         }
