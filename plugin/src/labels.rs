@@ -12,6 +12,7 @@ use crate::error::{Error, PropertyProblem};
 use crate::lookup::Lookups;
 use crate::plan;
 use crate::request::PipelinesRequest;
+use crate::response::embedded_items;
 use crate::transport::Transport;
 
 /// HubSpot's code for a value outside a property's options or a pipeline's stages.
@@ -139,16 +140,7 @@ pub fn refused_messages(body: &str) -> Vec<(String, String)> {
     let Some(message) = json.get("message").and_then(Value::as_str) else {
         return Vec::new();
     };
-    let (Some(start), Some(end)) = (message.find('['), message.rfind(']')) else {
-        return Vec::new();
-    };
-    if end < start {
-        return Vec::new();
-    }
-    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(&message[start..=end]) else {
-        return Vec::new();
-    };
-    items
+    embedded_items(message)
         .iter()
         .filter_map(|item| {
             let name = item.get("name")?.as_str()?;

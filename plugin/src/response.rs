@@ -247,19 +247,7 @@ fn retry_after_ms(response: &HttpResponse, policy: RateLimitPolicy) -> Option<u6
 /// array: `Property values were not valid: [{"isValid":false,"message":…,
 /// "error":"INVALID_OPTION","name":"dealstage"}]`.
 pub fn property_problems(message: &str) -> Vec<PropertyProblem> {
-    let Some(start) = message.find('[') else {
-        return Vec::new();
-    };
-    let Some(end) = message.rfind(']') else {
-        return Vec::new();
-    };
-    if end < start {
-        return Vec::new();
-    }
-    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(&message[start..=end]) else {
-        return Vec::new();
-    };
-    items
+    embedded_items(message)
         .iter()
         .filter_map(|item| {
             let field = |key: &str| item.get(key).and_then(Value::as_str).unwrap_or("").to_owned();
@@ -276,6 +264,18 @@ pub fn property_problems(message: &str) -> Vec<PropertyProblem> {
             })
         })
         .collect()
+}
+
+/// The items of the JSON array a `VALIDATION_ERROR` message embeds after its
+/// text (none when it embeds none).
+pub fn embedded_items(message: &str) -> Vec<Value> {
+    let (Some(start), Some(end)) = (message.find('['), message.rfind(']')) else {
+        return Vec::new();
+    };
+    match message.get(start..=end).map(serde_json::from_str::<Value>) {
+        Some(Ok(Value::Array(items))) => items,
+        _ => Vec::new(),
+    }
 }
 
 /// Most allowed values named in a summary; the full list is in `problems`.
