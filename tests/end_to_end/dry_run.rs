@@ -10,10 +10,12 @@
 use std::process::Stdio;
 
 use hubspot_end_to_end::TOKEN_VARIABLE;
+use hubspot_harness::wit::{Error, crm};
 use hubspot_mock::{API_VERSIONS, RecordedRequest};
 use serde_json::{Value, json};
 
 use crate::common::Env;
+use crate::crm_typed::typed;
 
 fn body(request: &RecordedRequest) -> Value {
     serde_json::from_slice(&request.body).unwrap_or_else(|error| panic!("not JSON ({error}): {request:?}"))
@@ -177,7 +179,7 @@ fn bad_input_in_a_dry_run_is_invalid_input_and_sends_nothing() {
         ("read", json!({"entity": "deals", "entityId": "1", "dryRun": true})),
     ] {
         match env.invoke(action, &input.to_string()) {
-            Err(hubspot_harness::wit::Error::InvalidInput(_)) => {}
+            Err(Error::InvalidInput(_)) => {}
             other => panic!("{action} {input}: {other:?}"),
         }
     }
@@ -222,4 +224,53 @@ fn cli_dry_run_plans_the_create_and_writes_nothing() {
     assert_eq!(output.status.code(), Some(0), "{output:#?}");
     let preview: Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
     assert_eq!(preview["problems"], json!([]), "{preview}");
+}
+
+#[test]
+pub(crate) fn typed_preview_write_plans_a_create_with_its_problems_and_sends_only_reads() {
+    let env = Env::new();
+    let value = |name: &str, value: &str| crm::PropertyValue {
+        name: name.to_owned(),
+        value: value.to_owned(),
+    };
+    let request = crm::WriteRequest::Create(crm::CreateRequest {
+        object_type: "deals".to_owned(),
+        properties: vec![
+            value("dealname", "Renewal"),
+            value("dealstage", "Closed Won"),
+            value("dealtyp", "newbusiness"),
+        ],
+        associations: Vec::new(),
+    });
+    let call = typed(&env, move |crm, store, conn| {
+        Box::pin(async move { crm.call_preview_write(store, &conn, &request).await })
+    });
+    let preview = call.result.expect("the create is planned");
+    only_reads(&env);
+    assert_eq!(env.mock.record_count("deals", false), 0);
+    let planned = &preview.requests[0];
+    assert_eq!(
+        (planned.method.as_str(), planned.path.as_str()),
+        ("POST", "/crm/objects/2026-09/deals")
+    );
+    let planned_body: Value = serde_json::from_str(planned.body.as_deref().unwrap_or_default()).expect("JSON");
+    assert_eq!(planned_body["properties"]["dealstage"], "closedwon");
+    assert_eq!(preview.problems.len(), 1, "{preview:?}");
+    assert_eq!(preview.problems[0].property, "dealtyp");
+    assert!(preview.problems[0].message.contains("`dealtype`"), "{preview:?}");
+
+    // Bad input is the typed invalid-input, named in WIT terms, and sends nothing.
+    env.clear();
+    let request = crm::WriteRequest::Archive(crm::ArchiveRequest {
+        object_type: "deal".to_owned(),
+        record_id: "1".to_owned(),
+    });
+    let call = typed(&env, move |crm, store, conn| {
+        Box::pin(async move { crm.call_preview_write(store, &conn, &request).await })
+    });
+    match call.result {
+        Err(Error::InvalidInput(problem)) => assert!(problem.path.contains("object-type"), "{problem:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(env.requests().is_empty());
 }
