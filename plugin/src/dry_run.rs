@@ -192,13 +192,22 @@ fn check_properties(definitions: &[PropertyDefinition], written: &mut [(String, 
                 checked.changed = true;
             }
             None => {
+                // Stages of different pipelines often share a label, which only
+                // the value tells apart.
+                let given = value.trim().to_lowercase();
+                let shared = choices
+                    .iter()
+                    .filter(|choice| choice.label.trim().to_lowercase() == given)
+                    .count();
                 let allowed_values: Vec<String> = choices.into_iter().map(|choice| choice.value).collect();
+                let what = if shared > 1 {
+                    format!("`{value}` is the label of {shared} of `{name}`'s options; give one's value")
+                } else {
+                    format!("`{value}` is neither the value nor the label of one of `{name}`'s options")
+                };
                 checked.problems.push(WriteProblem {
                     property: name.clone(),
-                    message: format!(
-                        "`{value}` is neither the value nor the label of one of `{name}`'s options; allowed values: {}",
-                        allowed_values.join(", ")
-                    ),
+                    message: format!("{what}; allowed values: {}", allowed_values.join(", ")),
                     allowed_values,
                 });
             }
@@ -355,6 +364,27 @@ mod tests {
         assert_eq!(preview.problems[0].allowed_values, ["newbusiness", "existingbusiness"]);
         // The request is still planned as given, for the caller to see.
         assert!(preview.requests[0].body.as_deref().unwrap().contains("Renewal"));
+    }
+
+    #[test]
+    fn a_label_several_options_share_is_a_problem_saying_so() {
+        let stages = r#"{"results":[{"name":"dealstage","label":"Deal Stage","type":"enumeration","fieldType":"radio",
+            "options":[{"label":"Closed Won","value":"closedwon"},{"label":"Closed Won","value":"renewed"}]}]}"#;
+        let mut transport = Scripted::answering(vec![Ok(json(200, stages))]);
+        let preview = preview(&mut transport, &connection(), &deal(&[("dealstage", "closed won")])).unwrap();
+        assert_eq!(preview.problems.len(), 1, "{preview:?}");
+        assert!(
+            preview.problems[0]
+                .message
+                .starts_with("`closed won` is the label of 2 of `dealstage`'s options"),
+            "{preview:?}"
+        );
+        assert_eq!(preview.problems[0].allowed_values, ["closedwon", "renewed"]);
+
+        // An option's value is taken as given.
+        let mut transport = Scripted::answering(vec![Ok(json(200, stages))]);
+        let preview = super::preview(&mut transport, &connection(), &deal(&[("dealstage", "renewed")])).unwrap();
+        assert_eq!(preview.problems, []);
     }
 
     #[test]
