@@ -56,7 +56,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     ActionInfo {
         action: Action::Create,
         name: "create",
-        input: &[Field::Entity, Field::Properties, Field::Associations],
+        input: &[Field::Entity, Field::Properties, Field::Associations, Field::DryRun],
         object_type: Some(Field::Entity),
         wit_request: Some("create-request"),
     },
@@ -78,14 +78,20 @@ pub const ACTIONS: &[ActionInfo] = &[
     ActionInfo {
         action: Action::Update,
         name: "update",
-        input: &[Field::Entity, Field::RecordId, Field::Properties, Field::IdProperty],
+        input: &[
+            Field::Entity,
+            Field::RecordId,
+            Field::Properties,
+            Field::IdProperty,
+            Field::DryRun,
+        ],
         object_type: Some(Field::Entity),
         wit_request: Some("update-request"),
     },
     ActionInfo {
         action: Action::Archive,
         name: "archive",
-        input: &[Field::Entity, Field::RecordId],
+        input: &[Field::Entity, Field::RecordId, Field::DryRun],
         object_type: Some(Field::Entity),
         wit_request: Some("archive-request"),
     },

@@ -317,7 +317,7 @@ fn write<T: Transport, R: Resolvable, D: Decode>(
 /// input first and bad input never costs a request. Until the connection is
 /// checked the plan uses the default version; a connection naming an unknown
 /// version then fails its check, and nothing is sent.
-fn begin<'t, T: Transport, R>(
+pub(crate) fn begin<'t, T: Transport, R>(
     transport: &'t mut T,
     connection: &Connection,
     request: &R,
@@ -340,7 +340,10 @@ fn connect<'t, T: Transport>(
 
 /// The request with custom object names turned into type ids and owners
 /// given by e-mail or name into owner ids; `None` when nothing needed it.
-fn resolve<T: Transport, R: Resolvable>(lookups: &mut Lookups<'_, T>, request: &R) -> Result<Option<R>, Error> {
+pub(crate) fn resolve<T: Transport, R: Resolvable>(
+    lookups: &mut Lookups<'_, T>,
+    request: &R,
+) -> Result<Option<R>, Error> {
     let mut resolved = request.clone();
     let mut changed = resolve_object_types(lookups, resolved.object_types())?;
     if let Some((object_type, properties)) = resolved.written() {
@@ -394,7 +397,7 @@ fn names_an_owner(value: &str) -> bool {
 }
 
 /// A request that may name what only the account can resolve.
-trait Resolvable: Clone {
+pub(crate) trait Resolvable: Clone {
     /// The object types it names, each with where it is in the input.
     fn object_types(&mut self) -> Vec<(InputPath, &mut String)>;
 

@@ -36,8 +36,23 @@ pub const FILTER_FIELDS: &[Field] = &[
     Field::Values,
 ];
 
+/// A parsed input: the request, and whether the caller asked only to check
+/// and plan it (`dryRun`, which only writes accept).
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The request.
+    pub request: ActionRequest,
+    /// Plan the write and report its problems without sending it.
+    pub dry_run: bool,
+}
+
 /// Parses `input_json` for `action`. Empty input counts as `{}`.
 pub fn parse(action: Action, input_json: &str) -> Result<ActionRequest, Error> {
+    parse_call(action, input_json).map(|call| call.request)
+}
+
+/// Parses `input_json` for `action` like [`parse`], with its `dryRun` flag.
+pub fn parse_call(action: Action, input_json: &str) -> Result<Call, Error> {
     let root = InputPath::root();
     if input_json.len() > MAX_INPUT_BYTES {
         return Err(Error::invalid(
@@ -59,7 +74,9 @@ pub fn parse(action: Action, input_json: &str) -> Result<ActionRequest, Error> {
     }
     let input = Object::new(&value, root)?;
     input.deny_unknown(action.info().input)?;
-    Ok(match action {
+    // Only the actions that list the member accept it; deny_unknown refused it elsewhere.
+    let dry_run = input.optional_bool(Field::DryRun)?;
+    let request = match action {
         Action::Create => ActionRequest::Create(CreateRequest {
             object_type: input.required_str(Field::Entity)?,
             properties: input
@@ -127,7 +144,8 @@ pub fn parse(action: Action, input_json: &str) -> Result<ActionRequest, Error> {
             archived: input.optional_bool(Field::Archived)?,
         }),
         Action::GetObjectTypes => ActionRequest::GetObjectTypes,
-    })
+    };
+    Ok(Call { request, dry_run })
 }
 
 fn depth(value: &Value) -> usize {

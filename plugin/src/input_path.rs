@@ -82,6 +82,9 @@ pub enum Field {
     Email,
     /// Answer with the essentials only.
     Compact,
+    /// Check and plan a write without sending it; the typed interface has a
+    /// function of its own for it.
+    DryRun,
 }
 
 impl Field {
@@ -127,6 +130,7 @@ impl Field {
             Self::MaxResults => (Some("maxResults"), Some("max-results")),
             Self::Email => (Some("email"), Some("email")),
             Self::Compact => (Some("compact"), Some("compact")),
+            Self::DryRun => (Some("dryRun"), None),
         }
     }
 

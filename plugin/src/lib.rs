@@ -31,6 +31,7 @@ pub mod catalog;
 pub mod client;
 pub mod connection;
 pub mod connection_test;
+pub mod dry_run;
 pub mod entity;
 pub mod error;
 pub mod execute;

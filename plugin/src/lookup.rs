@@ -344,7 +344,7 @@ fn closest_owners<'o>(given: &str, owners: &'o [Owner]) -> Vec<&'o Owner> {
 
 /// Levenshtein distance by characters; the inputs are an e-mail address
 /// (checked to be short) and a name, so the table stays small.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -8,9 +8,11 @@ use crate::action::Action;
 use crate::answer::Json;
 use crate::connection::Connection;
 use crate::connection_test::ConnectionReport;
+use crate::dry_run::{self, WriteRequest};
 use crate::error::Error;
 use crate::execute;
 use crate::input;
+use crate::input_path::{Field, InputPath};
 use crate::lookup::Collected;
 use crate::request::ActionRequest;
 use crate::transport::Transport;
@@ -24,7 +26,22 @@ pub fn invoke<T: Transport>(
     input_json: &str,
 ) -> Result<String, Error> {
     let action = Action::from_name(action)?;
-    let request = input::parse(action, input_json)?;
+    let input::Call { request, dry_run } = input::parse_call(action, input_json)?;
+    if dry_run {
+        let write = match request {
+            ActionRequest::Create(request) => WriteRequest::Create(request),
+            ActionRequest::Update(request) => WriteRequest::Update(request),
+            ActionRequest::Archive(request) => WriteRequest::Archive(request),
+            // The parser accepts `dryRun` only for the writes above.
+            _ => {
+                return Err(Error::invalid(
+                    &InputPath::root().field(Field::DryRun),
+                    "applies only to writes".to_owned(),
+                ));
+            }
+        };
+        return dry_run::preview(transport, connection, &write).map(|preview| dry_run::preview_json(&preview));
+    }
     let raw = |answer: Result<Json, Error>| answer.map(|Json(body)| body);
     match &request {
         ActionRequest::Create(request) => raw(execute::create(transport, connection, request)),
@@ -127,6 +144,37 @@ mod tests {
             transport.sent[0].1,
             "http://127.0.0.1:9/crm/objects/2026-09/deals/98765432"
         );
+    }
+
+    #[test]
+    fn a_dry_run_sends_no_write_and_only_writes_take_it() {
+        let mut transport = Scripted::default();
+        let result = invoke(
+            &mut transport,
+            &connection(),
+            "archive",
+            r#"{"entity":"deals","entityId":"7","dryRun":true}"#,
+        );
+        assert_eq!(
+            result.as_deref(),
+            Ok(
+                r#"{"dryRun":true,"problems":[],"requests":[{"method":"DELETE","path":"/crm/objects/2026-09/deals/7"}]}"#
+            )
+        );
+        for (action, input) in [
+            ("read", r#"{"entity":"deals","entityId":"7","dryRun":true}"#),
+            ("archive", r#"{"entity":"deals","entityId":"7","dryRun":"yes"}"#),
+        ] {
+            let result = invoke(&mut transport, &connection(), action, input);
+            match result {
+                Err(Error::InvalidInput(invalid)) => assert!(
+                    invalid.message.contains("dryRun") || invalid.message.contains("true or false"),
+                    "{invalid:?}"
+                ),
+                other => panic!("{action}: {other:?}"),
+            }
+        }
+        assert!(transport.sent.is_empty());
     }
 
     #[test]

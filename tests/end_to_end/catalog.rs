@@ -33,7 +33,7 @@ const SPEC_ACTIONS: usize = 9;
 
 /// The examples beyond the specification's samples and the lead examples:
 /// owners by e-mail, custom objects by name, property search, listing.
-const CONTEXT_EXAMPLES: [&str; 10] = [
+const CONTEXT_EXAMPLES: [&str; 11] = [
     "Create a Deal Owned by a Colleague, by E-mail",
     "Read a Custom Object Record by Name",
     "Find Phone Properties of Contacts, Compact",
@@ -44,6 +44,7 @@ const CONTEXT_EXAMPLES: [&str; 10] = [
     "Find an Owner by E-mail",
     "List Object Types with Custom Objects",
     "Move a Deal to Closed Won by Label",
+    "Preview Creating a Deal",
 ];
 
 fn is_context_example(example: &Value) -> bool {
@@ -623,6 +624,15 @@ fn catalog_context_examples_work_end_to_end() {
                 .unwrap_or_else(|error| panic!("{title}: {error:?}"));
             let results = output["results"].as_array();
             match action {
+                // A dry run plans the create, with the stage label as its value.
+                "create" if output["dryRun"] == true => assert_eq!(
+                    (
+                        &output["requests"][0]["body"]["properties"]["dealstage"],
+                        &output["problems"]
+                    ),
+                    (&json!("closedwon"), &json!([])),
+                    "{title}: {output}"
+                ),
                 "create" => assert_eq!(
                     output["properties"]["hubspot_owner_id"], "110000001",
                     "{title}: {output}"

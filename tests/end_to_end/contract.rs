@@ -400,6 +400,10 @@ const FUNCTION_TESTS: &[(&str, &[&str])] = &[
         covered_by![crate::account_context::object_types_and_custom_records_come_typed],
     ),
     (
+        "crm.preview-write",
+        covered_by![crate::dry_run::typed_preview_write_plans_a_create_with_its_problems_and_sends_only_reads],
+    ),
+    (
         "tool.invoke",
         covered_by![
             crate::record_actions::spec_samples_of_record_actions_send_the_documented_requests,

@@ -11,6 +11,7 @@ mod connections;
 mod contract;
 mod crm_typed;
 mod discovery;
+mod dry_run;
 mod engagements;
 mod labels;
 mod mcp;

@@ -43,7 +43,10 @@ fn entry(action: Action) -> Entry {
                 contact→ticket 15, deal→line item 19, lead→primary contact 578. A lead needs `hs_lead_name` and an \
                 association to an existing contact (type 578); it is refused without either. A contact whose email already exists is refused with a conflict \
                 error naming the existing record's id: update that record instead. Creating is never retried after an \
-                uncertain failure, so a record is never created twice.",
+                uncertain failure, so a record is never created twice. With `dryRun: true` nothing is \
+                written: the answer is the request it would send and the problems found against the type's property \
+                definitions ({dryRun, requests: [{method, path, query?, body?}], problems: [{property, message, \
+                allowedValues?}]}).",
             output: "The new record: {id, properties (the values set plus HubSpot's system properties), createdAt, \
                 updatedAt, archived}.",
         },
@@ -66,13 +69,16 @@ fn entry(action: Action) -> Entry {
                 or stage value may be given by its label (\"Closed Won\"): when HubSpot refuses it and it is the label \
                 of exactly one option (stages: of the record's pipeline), the connector sends the update once more with \
                 that option's internal value. \
-                `hubspot_owner_id` takes an owner's id, e-mail address or full name (see get-owners).",
+                `hubspot_owner_id` takes an owner's id, e-mail address or full name (see get-owners). With \
+                `dryRun: true` nothing is written: the answer is the request it would send and the problems found, as \
+                for create.",
             output: "The updated record: {id, properties, createdAt, updatedAt, archived}.",
         },
         Action::Archive => Entry {
             title: "Archive (soft-delete) a CRM record",
             description: "Moves a record to HubSpot's recycle bin (contacts can be restored there for 90 days). Use it \
-                to remove duplicates or obsolete records; it cannot be undone through this connector.",
+                to remove duplicates or obsolete records; it cannot be undone through this connector. With `dryRun: true` \
+                nothing is archived: the answer is the DELETE it would send.",
             output: "{\"id\": \"<the id>\", \"archived\": true}.",
         },
         Action::Search => Entry {
@@ -285,7 +291,7 @@ mod tests {
     #[test]
     fn every_example_is_accepted_by_the_connector() {
         let examples: Vec<Value> = serde_json::from_str(EXAMPLES).unwrap();
-        assert_eq!(examples.len(), 46);
+        assert_eq!(examples.len(), 47);
         for example in examples {
             let action = Action::from_name(example["action"].as_str().unwrap()).unwrap();
             let request = input::parse(action, &example["input"].to_string());

@@ -33,6 +33,7 @@ pub fn input_schema(action: Action) -> Value {
                 "entity": object_type("The type of record to create."),
                 "properties": property_values(0, "Property values of the new record, by internal name."),
                 "associations": associations(),
+                "dryRun": dry_run(),
             }),
             vec!["entity", "properties"],
         ),
@@ -54,6 +55,7 @@ pub fn input_schema(action: Action) -> Value {
                 "entityId": record_id(),
                 "properties": property_values(1, "Property values to change, by internal name; \"\" clears a value."),
                 "idProperty": id_property(),
+                "dryRun": dry_run(),
             }),
             vec!["entity", "entityId", "properties"],
         ),
@@ -61,6 +63,7 @@ pub fn input_schema(action: Action) -> Value {
             json!({
                 "entity": object_type("The type of record to archive."),
                 "entityId": numeric_id("The record's id."),
+                "dryRun": dry_run(),
             }),
             vec!["entity", "entityId"],
         ),
@@ -141,6 +144,15 @@ pub fn input_schema(action: Action) -> Value {
 }
 
 /// A whole number from 1 to `max`.
+/// The flag that plans a write without sending it.
+fn dry_run() -> Value {
+    optional(json!({
+        "type": "boolean",
+        "description": "Check and plan the write without sending it: answers with the exact request(s) it would send \
+            and the problems found (unknown or read-only properties, values outside a dropdown's options).",
+    }))
+}
+
 fn count(max: u32, description: &str) -> Value {
     json!({ "type": "integer", "minimum": 1, "maximum": max, "description": description })
 }

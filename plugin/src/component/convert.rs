@@ -2,9 +2,11 @@
 
 use super::bindings::exports::connector::hubspot::crm;
 use super::bindings::exports::connector::hubspot::types as wit;
+use crate::action::Action;
 use crate::answer::{CrmRecord, Owner, Pipeline, PipelineStage, PropertyDefinition, SearchPage};
 use crate::connection::Connection;
 use crate::connection_test::{Access, ConnectionReport, ScopeSource};
+use crate::dry_run::{WritePreview, WriteRequest};
 use crate::error::{self, Error, RateLimitPolicy, TransportFailure};
 use crate::input_path::Vocabulary;
 use crate::lookup::Collected;
@@ -83,6 +85,39 @@ pub fn archive(request: crm::ArchiveRequest) -> ArchiveRequest {
     ArchiveRequest {
         object_type: request.object_type,
         record_id: request.record_id,
+    }
+}
+
+/// The write to plan, with the action whose WIT names its input problems use.
+pub fn write_request(request: crm::WriteRequest) -> (Action, WriteRequest) {
+    match request {
+        crm::WriteRequest::Create(request) => (Action::Create, WriteRequest::Create(create(request))),
+        crm::WriteRequest::Update(request) => (Action::Update, WriteRequest::Update(update(request))),
+        crm::WriteRequest::Archive(request) => (Action::Archive, WriteRequest::Archive(archive(request))),
+    }
+}
+
+pub fn write_preview(preview: WritePreview) -> crm::WritePreview {
+    crm::WritePreview {
+        requests: preview
+            .requests
+            .into_iter()
+            .map(|request| crm::PlannedRequest {
+                method: request.method.as_str().to_owned(),
+                path: request.path,
+                query: request.query,
+                body: request.body,
+            })
+            .collect(),
+        problems: preview
+            .problems
+            .into_iter()
+            .map(|problem| crm::WriteProblem {
+                property: problem.property,
+                message: problem.message,
+                allowed_values: problem.allowed_values,
+            })
+            .collect(),
     }
 }
 

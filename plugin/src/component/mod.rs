@@ -10,6 +10,7 @@ use bindings::exports::connector::hubspot::types::{Connection, Error};
 use crate::action::Action;
 use crate::answer::{CrmRecord, Owner, PipelineList, PipelineStage, SearchPage};
 use crate::catalog;
+use crate::dry_run;
 use crate::execute;
 use crate::input_path::Vocabulary;
 use crate::request::{PipelinesRequest, StageRequest};
@@ -141,6 +142,13 @@ impl Crm for Component {
         execute::get_owners::<_, Owner>(&mut WasiTransport, &convert::connection(&conn), &request)
             .map(|collected| collected.results.into_iter().map(convert::owner).collect())
             .map_err(in_wit(Action::GetOwners))
+    }
+
+    fn preview_write(conn: Connection, request: crm::WriteRequest) -> Result<crm::WritePreview, Error> {
+        let (action, request) = convert::write_request(request);
+        dry_run::preview(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(convert::write_preview)
+            .map_err(in_wit(action))
     }
 
     fn get_object_types(conn: Connection) -> Result<Vec<crm::ObjectTypeInfo>, Error> {

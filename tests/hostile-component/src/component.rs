@@ -146,6 +146,10 @@ impl Crm for Component {
     fn get_object_types(_: Connection) -> Result<Vec<crm::ObjectTypeInfo>, Error> {
         Err(unsupported())
     }
+
+    fn preview_write(_: Connection, _: crm::WriteRequest) -> Result<crm::WritePreview, Error> {
+        Err(unsupported())
+    }
 }
 
 fn invalid(path: &str, message: impl Into<String>) -> Error {
