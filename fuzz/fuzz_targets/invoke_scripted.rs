@@ -186,6 +186,11 @@ fuzz_target!(|data: &[u8]| {
         );
         return;
     }
+    // A dry run only reads: the type's property definitions and lookups.
+    if input::parse_call(action, &script.input).is_ok_and(|call| call.dry_run) {
+        assert!(sent.iter().all(|request| request.method == Method::Get), "a dry run wrote");
+        return;
+    }
     let parsed = input::parse(action, &script.input).ok();
     let pages_of_a_search = matches!(&parsed, Some(ActionRequest::Search(search)) if search.max_results.is_some());
     let built = parsed
