@@ -15,7 +15,7 @@ use hubspot_harness::wit::crm;
 use hubspot_mock::API_VERSIONS;
 use serde_json::{Value, json};
 
-use crate::common::Env;
+use crate::common::{Env, record_ids};
 use crate::crm_typed::typed;
 
 /// The seeded owners: id and e-mail of each active one, in HubSpot's order.
@@ -381,15 +381,7 @@ pub(crate) fn a_listing_past_ten_thousand_returns_every_record_once() {
         r#"{"entity": "contacts", "properties": ["email"], "maxResults": 20000}"#,
     );
     let results = listed["results"].as_array().expect("results");
-    let mut ids: Vec<u64> = results
-        .iter()
-        .map(|record| {
-            record["id"]
-                .as_str()
-                .and_then(|id| id.parse().ok())
-                .expect("numeric id")
-        })
-        .collect();
+    let mut ids = record_ids(&listed);
     assert_eq!(ids.len(), 12_000);
     ids.dedup();
     assert_eq!(ids, (1..=12_000).collect::<Vec<u64>>());

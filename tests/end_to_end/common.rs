@@ -137,6 +137,21 @@ impl Env {
     }
 }
 
+/// The numeric ids of the records in an answer's `results`, in order.
+pub fn record_ids(answer: &Value) -> Vec<u64> {
+    answer["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|record| {
+            record["id"]
+                .as_str()
+                .and_then(|id| id.parse().ok())
+                .expect("numeric id")
+        })
+        .collect()
+}
+
 /// One sample input from the specification.
 #[derive(Debug, Clone)]
 pub struct Sample {

@@ -13,7 +13,7 @@ use hubspot_harness::wit::{Error, crm};
 use hubspot_mock::{MockConfig, RateLimits, RecordedRequest};
 use serde_json::{Value, json};
 
-use crate::common::Env;
+use crate::common::{Env, record_ids};
 use crate::crm_typed::typed;
 
 /// More contacts than HubSpot's search pages reach.
@@ -101,16 +101,7 @@ pub(crate) fn contacts_search_past_ten_thousand_returns_every_record_once() {
         r#"{"entity": "contacts", "searchObj": {"properties": ["email"], "maxResults": 20000}}"#,
     );
     let results = found["results"].as_array().expect("results");
-    let ids: Vec<u64> = results
-        .iter()
-        .map(|record| {
-            record["id"]
-                .as_str()
-                .and_then(|id| id.parse().ok())
-                .expect("numeric id")
-        })
-        .collect();
-    assert_every_contact_once(&ids);
+    assert_every_contact_once(&record_ids(&found));
     assert_eq!(results[11_999]["properties"]["email"], "contact12000@example.com");
     assert_eq!(
         (found["total"].as_u64(), found["pages"].as_u64()),
@@ -170,18 +161,7 @@ pub(crate) fn cli_searches_past_ten_thousand_against_a_running_mock() {
         String::from_utf8_lossy(&output.stderr)
     );
     let found: Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
-    let ids: Vec<u64> = found["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .map(|record| {
-            record["id"]
-                .as_str()
-                .and_then(|id| id.parse().ok())
-                .expect("numeric id")
-        })
-        .collect();
-    assert_every_contact_once(&ids);
+    assert_every_contact_once(&record_ids(&found));
     assert_eq!(found["pages"], CONTACTS / PAGE);
     assert_paged_by_id(&env, 1);
 }
