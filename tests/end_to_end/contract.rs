@@ -20,7 +20,7 @@ use crate::common::{connector, runtime};
 
 /// The package whose interfaces the component exports.
 const PACKAGE: &str = "connector:hubspot";
-const VERSION: &str = "0.3.0";
+const VERSION: &str = "0.3.1";
 
 /// Interfaces the component may import: those of the `connector` world (with
 /// the interfaces they use) and those Rust's std for `wasm32-wasip2` pulls in
@@ -55,7 +55,7 @@ fn built() -> (Resolve, WorldId) {
 }
 
 /// A world's exported (or imported) interfaces by their full name, such as
-/// `connector:hubspot/crm@0.3.0`.
+/// `connector:hubspot/crm@0.3.1`.
 fn interfaces(resolve: &Resolve, items: &wit_parser::IndexMap<wit_parser::WorldKey, WorldItem>) -> BTreeSet<String> {
     items
         .iter()
