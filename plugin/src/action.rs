@@ -32,6 +32,14 @@ pub enum Action {
     GetOwners,
     /// List the standard object types and the account's custom objects.
     GetObjectTypes,
+    /// Associate one record with another, by label or by default.
+    Associate,
+    /// List a record's associations to an object type, with their labels.
+    GetAssociations,
+    /// Remove the associations between two records, or one label of them.
+    RemoveAssociation,
+    /// List the association types and labels between two object types.
+    GetAssociationLabels,
 }
 
 /// What the connector knows of one action.
@@ -160,6 +168,50 @@ pub const ACTIONS: &[ActionInfo] = &[
         object_type: None,
         wit_request: None,
     },
+    ActionInfo {
+        action: Action::Associate,
+        name: "associate",
+        input: &[
+            Field::Entity,
+            Field::RecordId,
+            Field::ToEntity,
+            Field::ToRecordId,
+            Field::Label,
+            Field::AssociationTypeId,
+            Field::AssociationCategory,
+            Field::DryRun,
+        ],
+        object_type: Some(Field::Entity),
+        wit_request: Some("associate-request"),
+    },
+    ActionInfo {
+        action: Action::GetAssociations,
+        name: "get-associations",
+        input: &[Field::Entity, Field::RecordId, Field::ToEntity],
+        object_type: Some(Field::Entity),
+        wit_request: Some("associations-request"),
+    },
+    ActionInfo {
+        action: Action::RemoveAssociation,
+        name: "remove-association",
+        input: &[
+            Field::Entity,
+            Field::RecordId,
+            Field::ToEntity,
+            Field::ToRecordId,
+            Field::Label,
+            Field::DryRun,
+        ],
+        object_type: Some(Field::Entity),
+        wit_request: Some("remove-association-request"),
+    },
+    ActionInfo {
+        action: Action::GetAssociationLabels,
+        name: "get-association-labels",
+        input: &[Field::Entity, Field::ToEntity],
+        object_type: Some(Field::Entity),
+        wit_request: Some("association-labels-request"),
+    },
 ];
 
 // `Action::info` indexes the table by the variant: the build fails if an
@@ -243,6 +295,10 @@ mod tests {
             Action::List,
             Action::GetOwners,
             Action::GetObjectTypes,
+            Action::Associate,
+            Action::GetAssociations,
+            Action::RemoveAssociation,
+            Action::GetAssociationLabels,
         ];
         assert_eq!(ACTIONS.len(), every.len());
         for action in every {

@@ -45,7 +45,7 @@ impl Decode for Value {
 }
 
 /// Reads a typed answer from HubSpot's JSON.
-fn shaped<T: DeserializeOwned>(body: &str) -> Result<T, String> {
+pub(crate) fn shaped<T: DeserializeOwned>(body: &str) -> Result<T, String> {
     serde_json::from_str(body).map_err(|error| format!("HubSpot's answer does not have the documented shape: {error}"))
 }
 

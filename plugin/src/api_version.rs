@@ -25,6 +25,10 @@ pub struct ApiVersion {
     /// What a caller should know when choosing it.
     pub status: &'static str,
     scheme: Scheme,
+    /// Whether the version reads one record's associations with
+    /// `GET {record associations}/{type}/{id}/associations/{toType}`; without
+    /// it they are read with the batch read of one record.
+    pub reads_record_associations: bool,
 }
 
 /// The versions, newest first; the first is the default.
@@ -34,16 +38,20 @@ pub const VERSIONS: &[ApiVersion] = &[
         status: "HubSpot's newest generally available version (released 2026-09-08); \
                  writes obey the account's validation rules",
         scheme: Scheme::Dated,
+        // Its specification (associations.json) has no single-record read.
+        reads_record_associations: false,
     },
     ApiVersion {
         name: "2026-03",
         status: "the previous date-based version (released 2026-03-30), supported until 2027-09",
         scheme: Scheme::Dated,
+        reads_record_associations: true,
     },
     ApiVersion {
         name: "v3",
         status: "the unversioned v3 APIs, which HubSpot stops supporting in September 2027",
         scheme: Scheme::Legacy,
+        reads_record_associations: true,
     },
 ];
 
@@ -61,6 +69,16 @@ pub enum Family {
     /// Custom object schemas: `/crm-object-schemas/{version}/schemas`, the
     /// one family outside `/crm/` (`/crm-object-schemas/v3/schemas` in v3).
     Schemas,
+    /// One record's associations: `/crm/objects/{version}/{type}/{id}/associations…`.
+    /// HubSpot's v3 has no labels, so v3 connections use v4 (`/crm/v4/objects`).
+    RecordAssociations,
+    /// Associations in batches: `/crm/associations/{version}/{from}/{to}/batch/…`
+    /// (`/crm/v4/associations` for v3 connections).
+    Associations,
+    /// The association types and labels between two object types:
+    /// `/crm/associations/{version}/{from}/{to}/labels` (`/crm/associations/v4`
+    /// for v3 connections).
+    AssociationLabels,
 }
 
 impl Family {
@@ -72,6 +90,8 @@ impl Family {
             Self::Properties => "properties",
             Self::Owners => "owners",
             Self::Schemas => "schemas",
+            Self::RecordAssociations => "objects",
+            Self::Associations | Self::AssociationLabels => "associations",
         }
     }
 }
@@ -111,6 +131,9 @@ impl ApiVersion {
         match (self.scheme, family) {
             (Scheme::Legacy, Family::Schemas) => "/crm-object-schemas/v3/schemas".to_owned(),
             (Scheme::Dated, Family::Schemas) => format!("/crm-object-schemas/{}/schemas", self.name),
+            (Scheme::Legacy, Family::RecordAssociations) => "/crm/v4/objects".to_owned(),
+            (Scheme::Legacy, Family::Associations) => "/crm/v4/associations".to_owned(),
+            (Scheme::Legacy, Family::AssociationLabels) => "/crm/associations/v4".to_owned(),
             (Scheme::Legacy, _) => format!("/crm/v3/{}", family.segment()),
             (Scheme::Dated, _) => format!("/crm/{}/{}", family.segment(), self.name),
         }
@@ -146,6 +169,12 @@ mod tests {
             ("v3", Family::Owners, "/crm/v3/owners"),
             ("2026-03", Family::Schemas, "/crm-object-schemas/2026-03/schemas"),
             ("v3", Family::Schemas, "/crm-object-schemas/v3/schemas"),
+            ("v3", Family::RecordAssociations, "/crm/v4/objects"),
+            ("v3", Family::Associations, "/crm/v4/associations"),
+            ("v3", Family::AssociationLabels, "/crm/associations/v4"),
+            ("2026-03", Family::RecordAssociations, "/crm/objects/2026-03"),
+            ("2026-09", Family::Associations, "/crm/associations/2026-09"),
+            ("2026-09", Family::AssociationLabels, "/crm/associations/2026-09"),
         ];
         for (name, family, prefix) in cases {
             let version = ApiVersion::from_connection(Some(name));

@@ -42,7 +42,7 @@ pub struct WritePreview {
 /// One request a write would send, without its credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedRequest {
-    /// `POST`, `PATCH` or `DELETE`.
+    /// `POST`, `PATCH`, `PUT` or `DELETE`.
     pub method: Method,
     /// The path, percent-encoded.
     pub path: String,
@@ -244,7 +244,7 @@ fn unknown_message(name: &str, definitions: &[PropertyDefinition]) -> String {
 }
 
 /// The request as the caller sees it: path and query apart, body as text.
-fn planned(http: &HttpRequest) -> PlannedRequest {
+pub(crate) fn planned(http: &HttpRequest) -> PlannedRequest {
     let (path, query) = match http.path_and_query.split_once('?') {
         Some((path, query)) => (path.to_owned(), Some(query.to_owned())),
         None => (http.path_and_query.clone(), None),

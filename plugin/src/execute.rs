@@ -7,15 +7,19 @@ use serde::de::DeserializeOwned;
 use crate::action::Action;
 use crate::answer::{Decode, Keyed, Page, Paged, PropertyDefinition, PropertyList, SearchResults};
 use crate::api_version::ApiVersion;
+use crate::association::{
+    self, AssociateRequest, AssociationLabelsRequest, AssociationWrite, AssociationsRequest, RemoveAssociationRequest,
+};
 use crate::client::Client;
 use crate::connection::Connection;
 use crate::connection_test::{self, ConnectionReport};
+use crate::dry_run::WritePreview;
 use crate::entity::ObjectType;
 use crate::error::Error;
 use crate::http::HttpRequest;
 use crate::input_path::{Field, InputPath, PropertyPart};
 use crate::labels;
-use crate::limits::{MAX_LIST_LIMIT, MAX_OWNERS, SEARCH_PAGE_GAP};
+use crate::limits::{MAX_ASSOCIATIONS_READ, MAX_LIST_LIMIT, MAX_OWNERS, SEARCH_PAGE_GAP};
 use crate::lookup::{Collected, Lookups, Pager};
 use crate::object_types::{self, ObjectTypeInfo};
 use crate::plan;
@@ -241,6 +245,104 @@ pub fn get_object_types<T: Transport>(
     Ok(object_types::all(lookups.schemas()?))
 }
 
+/// Associates two records: with HubSpot's default association, a type id,
+/// or a label given by name (resolved through the pair's labels, one GET;
+/// an unknown or ambiguous label is invalid input and nothing is written).
+pub fn associate<T: Transport, D: Decode>(
+    transport: &mut T,
+    connection: &Connection,
+    request: &AssociateRequest,
+) -> Result<D, Error> {
+    let (mut lookups, _) = begin(transport, connection, request, association::associate_first)?;
+    let resolved = resolve(&mut lookups, request)?;
+    let request = resolved.as_ref().unwrap_or(request);
+    let http = association::plan_associate(&mut lookups, request)?.map_err(association::Unresolved::into_error)?;
+    lookups.send(&http)
+}
+
+/// A record's associations to an object type with their labels, every page
+/// (up to [`MAX_ASSOCIATIONS_READ`]); see [`association`] for the request
+/// each version reads them with.
+pub fn get_associations<T: Transport, R: DeserializeOwned>(
+    transport: &mut T,
+    connection: &Connection,
+    request: &AssociationsRequest,
+) -> Result<Collected<R>, Error> {
+    let (mut lookups, _) = begin(transport, connection, request, |request, version| {
+        association::associations_page(request, version, None)
+    })?;
+    let version = lookups.version();
+    let resolved = resolve(&mut lookups, request)?;
+    let request = resolved.as_ref().unwrap_or(request);
+    let page = |after: Option<&String>, _: usize| association::associations_page(request, version, after.map(String::as_str));
+    if version.reads_record_associations {
+        lookups.collect_pages::<Page<R>, String>(
+            None,
+            MAX_ASSOCIATIONS_READ,
+            Pager {
+                page,
+                next: |answer: &Page<R>| answer.next_after().map(str::to_owned),
+                gap: None,
+            },
+        )
+    } else {
+        lookups.collect_pages::<association::BatchAssociations<R>, String>(
+            None,
+            MAX_ASSOCIATIONS_READ,
+            Pager {
+                page,
+                next: |answer: &association::BatchAssociations<R>| answer.next_after().map(str::to_owned),
+                gap: None,
+            },
+        )
+    }
+}
+
+/// Removes every association between two records, or only the one label
+/// given (resolved like [`associate`]'s); HubSpot answers with no record.
+pub fn remove_association<T: Transport>(
+    transport: &mut T,
+    connection: &Connection,
+    request: &RemoveAssociationRequest,
+) -> Result<(), Error> {
+    let (mut lookups, _) = begin(transport, connection, request, association::remove_first)?;
+    let resolved = resolve(&mut lookups, request)?;
+    let request = resolved.as_ref().unwrap_or(request);
+    let http = association::plan_remove(&mut lookups, request)?.map_err(association::Unresolved::into_error)?;
+    lookups.send(&http)
+}
+
+/// The association types and labels HubSpot defines from one object type to another.
+pub fn get_association_labels<T: Transport, D: Decode>(
+    transport: &mut T,
+    connection: &Connection,
+    request: &AssociationLabelsRequest,
+) -> Result<D, Error> {
+    send(transport, connection, request, association::labels)
+}
+
+/// Plans an associate or a removal without sending it: custom object names
+/// and the label are resolved (reads); an unknown label is a problem.
+pub fn preview_association<T: Transport>(
+    transport: &mut T,
+    connection: &Connection,
+    request: &AssociationWrite,
+) -> Result<WritePreview, Error> {
+    let planned = match request {
+        AssociationWrite::Associate(request) => {
+            let (mut lookups, _) = begin(transport, connection, request, association::associate_first)?;
+            let resolved = resolve(&mut lookups, request)?;
+            association::plan_associate(&mut lookups, resolved.as_ref().unwrap_or(request))?
+        }
+        AssociationWrite::Remove(request) => {
+            let (mut lookups, _) = begin(transport, connection, request, association::remove_first)?;
+            let resolved = resolve(&mut lookups, request)?;
+            association::plan_remove(&mut lookups, resolved.as_ref().unwrap_or(request))?
+        }
+    };
+    Ok(association::preview_plan(planned))
+}
+
 /// Checks the credential and reports what it may read and write; see
 /// [`connection_test`] for the requests it makes.
 pub fn test_connection<T: Transport>(transport: &mut T, connection: &Connection) -> Result<ConnectionReport, Error> {
@@ -456,6 +558,27 @@ impl Resolvable for ListRequest {
     fn object_types(&mut self) -> Vec<(InputPath, &mut String)> {
         with_associations(Action::List, &mut self.object_type, &mut self.associations)
     }
+}
+
+/// An association's two object types, each at its member.
+macro_rules! names_both_ends {
+    ($($request:ty => $action:expr),* $(,)?) => {$(
+        impl Resolvable for $request {
+            fn object_types(&mut self) -> Vec<(InputPath, &mut String)> {
+                vec![
+                    ($action.object_type_path(), &mut self.object_type),
+                    (InputPath::root().field(Field::ToEntity), &mut self.to_object_type),
+                ]
+            }
+        }
+    )*};
+}
+
+names_both_ends! {
+    AssociateRequest => Action::Associate,
+    AssociationsRequest => Action::GetAssociations,
+    RemoveAssociationRequest => Action::RemoveAssociation,
+    AssociationLabelsRequest => Action::GetAssociationLabels,
 }
 
 /// A record's type and the associated types to return with it.

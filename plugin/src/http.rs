@@ -12,6 +12,8 @@ pub enum Method {
     Post,
     /// `PATCH`.
     Patch,
+    /// `PUT`.
+    Put,
     /// `DELETE`.
     Delete,
 }
@@ -23,6 +25,7 @@ impl Method {
             Self::Get => "GET",
             Self::Post => "POST",
             Self::Patch => "PATCH",
+            Self::Put => "PUT",
             Self::Delete => "DELETE",
         }
     }

@@ -11,7 +11,8 @@ use crate::limits::{
     MIN_SEARCH_LIMIT,
 };
 use crate::request::{
-    ActionRequest, ArchiveRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest, ListRequest,
+    ActionRequest, ArchiveRequest, AssociateRequest, AssociationLabelsRequest, AssociationsRequest,
+    RemoveAssociationRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest, ListRequest,
     OwnersRequest, PipelinesRequest, PropertiesRequest, ReadRequest, StageRequest, UpdateRequest,
 };
 use crate::search::{Arity, Filter, Operand, Operator, SearchRequest, Sort, SortDirection, operator_names};
@@ -144,6 +145,37 @@ pub fn parse_call(action: Action, input_json: &str) -> Result<Call, Error> {
             archived: input.optional_bool(Field::Archived)?,
         }),
         Action::GetObjectTypes => ActionRequest::GetObjectTypes,
+        Action::Associate => ActionRequest::Associate(AssociateRequest {
+            object_type: input.required_str(Field::Entity)?,
+            record_id: input.required_id(Field::RecordId)?,
+            to_object_type: input.required_str(Field::ToEntity)?,
+            to_record_id: input.required_id(Field::ToRecordId)?,
+            label: input.optional_str(Field::Label)?,
+            type_id: input
+                .optional(Field::AssociationTypeId)
+                .map(|value| type_id(value, &input.path(Field::AssociationTypeId)))
+                .transpose()?,
+            category: input
+                .optional(Field::AssociationCategory)
+                .map(|value| category(value, &input.path(Field::AssociationCategory)))
+                .transpose()?,
+        }),
+        Action::GetAssociations => ActionRequest::GetAssociations(AssociationsRequest {
+            object_type: input.required_str(Field::Entity)?,
+            record_id: input.required_id(Field::RecordId)?,
+            to_object_type: input.required_str(Field::ToEntity)?,
+        }),
+        Action::RemoveAssociation => ActionRequest::RemoveAssociation(RemoveAssociationRequest {
+            object_type: input.required_str(Field::Entity)?,
+            record_id: input.required_id(Field::RecordId)?,
+            to_object_type: input.required_str(Field::ToEntity)?,
+            to_record_id: input.required_id(Field::ToRecordId)?,
+            label: input.optional_str(Field::Label)?,
+        }),
+        Action::GetAssociationLabels => ActionRequest::GetAssociationLabels(AssociationLabelsRequest {
+            object_type: input.required_str(Field::Entity)?,
+            to_object_type: input.required_str(Field::ToEntity)?,
+        }),
     };
     Ok(Call { request, dry_run })
 }
@@ -430,32 +462,43 @@ fn associations(value: &Value, path: &InputPath) -> Result<Vec<AssociationInput>
 fn association_type(value: &Value, path: &InputPath) -> Result<AssociationType, Error> {
     let object = Object::new(value, path.clone())?;
     object.deny_unknown(&[Field::AssociationCategory, Field::AssociationTypeId])?;
-    let category_name = object.required_str(Field::AssociationCategory)?;
-    let category = AssociationCategory::parse(&category_name).ok_or_else(|| {
+    Ok(AssociationType {
+        category: category(
+            object.required(Field::AssociationCategory)?,
+            &object.path(Field::AssociationCategory),
+        )?,
+        type_id: type_id(
+            object.required(Field::AssociationTypeId)?,
+            &object.path(Field::AssociationTypeId),
+        )?,
+    })
+}
+
+/// An association category in HubSpot's spelling.
+fn category(value: &Value, path: &InputPath) -> Result<AssociationCategory, Error> {
+    let name = string(value, path)?;
+    AssociationCategory::parse(&name).ok_or_else(|| {
         let names: Vec<&str> = AssociationCategory::ALL.iter().map(|c| c.name()).collect();
         Error::invalid(
-            &object.path(Field::AssociationCategory),
+            path,
             format!(
                 "`{}` is not an association category; use one of {}",
-                shorten(&category_name),
+                shorten(&name),
                 quoted(&names)
             ),
         )
-    })?;
-    let type_id_path = object.path(Field::AssociationTypeId);
-    let type_id = match object.required(Field::AssociationTypeId)? {
+    })
+}
+
+/// An association type id: a positive whole number.
+fn type_id(value: &Value, path: &InputPath) -> Result<u32, Error> {
+    match value {
         Value::Number(number) => whole_number(number)
             .and_then(|n| u32::try_from(n).ok())
             .filter(|n| *n > 0),
         _ => None,
     }
-    .ok_or_else(|| {
-        Error::invalid(
-            &type_id_path,
-            "must be a positive integer such as 1 (contact to company)",
-        )
-    })?;
-    Ok(AssociationType { category, type_id })
+    .ok_or_else(|| Error::invalid(path, "must be a positive integer such as 1 (contact to company)"))
 }
 
 fn search_request(object_type: String, search: &Object<'_>) -> Result<SearchRequest, Error> {

@@ -85,6 +85,12 @@ pub enum Field {
     /// Check and plan a write without sending it; the typed interface has a
     /// function of its own for it.
     DryRun,
+    /// The object type at an association's other end.
+    ToEntity,
+    /// The record id at an association's other end.
+    ToRecordId,
+    /// An association label, such as `Decision maker`.
+    Label,
 }
 
 impl Field {
@@ -131,6 +137,9 @@ impl Field {
             Self::Email => (Some("email"), Some("email")),
             Self::Compact => (Some("compact"), Some("compact")),
             Self::DryRun => (Some("dryRun"), None),
+            Self::ToEntity => (Some("toEntity"), Some("to-object-type")),
+            Self::ToRecordId => (Some("toEntityId"), Some("to-record-id")),
+            Self::Label => (Some("label"), Some("label")),
         }
     }
 

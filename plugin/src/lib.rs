@@ -27,6 +27,7 @@
 pub mod action;
 pub mod answer;
 pub mod api_version;
+pub mod association;
 pub mod catalog;
 pub mod client;
 pub mod connection;

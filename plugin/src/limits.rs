@@ -65,3 +65,10 @@ pub const OWNERS_PAGE: u32 = 100;
 pub const MAX_OWNERS: usize = 10_000;
 /// Longest e-mail address (RFC 5321's path limit).
 pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// Associations HubSpot returns per page of a record's associations (its
+/// largest `limit`).
+pub const MAX_ASSOCIATIONS_PAGE: u32 = 500;
+/// Associations `get-associations` reads at most, page after page; the
+/// answer hands back the cursor when more are left.
+pub const MAX_ASSOCIATIONS_READ: usize = 50_000;

@@ -246,6 +246,10 @@ impl ActionRequest {
             Self::List(request) => list(request, version),
             Self::GetOwners(request) => owners_page(request, version, None),
             Self::GetObjectTypes => Ok(schemas(version)),
+            Self::Associate(request) => crate::association::associate_first(request, version),
+            Self::GetAssociations(request) => crate::association::associations_page(request, version, None),
+            Self::RemoveAssociation(request) => crate::association::remove_first(request, version),
+            Self::GetAssociationLabels(request) => crate::association::labels(request, version),
         }
         .map(Some)
     }

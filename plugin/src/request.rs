@@ -2,6 +2,7 @@
 //! (see [`crate::input`]) and `crm` converts its WIT records into.
 
 use crate::action::Action;
+pub use crate::association::{AssociateRequest, AssociationLabelsRequest, AssociationsRequest, RemoveAssociationRequest};
 use crate::search::SearchRequest;
 
 /// Who defined an association type.
@@ -202,6 +203,14 @@ pub enum ActionRequest {
     GetOwners(OwnersRequest),
     /// The standard object types and the account's custom objects.
     GetObjectTypes,
+    /// See [`AssociateRequest`].
+    Associate(AssociateRequest),
+    /// See [`AssociationsRequest`].
+    GetAssociations(AssociationsRequest),
+    /// See [`RemoveAssociationRequest`].
+    RemoveAssociation(RemoveAssociationRequest),
+    /// See [`AssociationLabelsRequest`].
+    GetAssociationLabels(AssociationLabelsRequest),
 }
 
 impl ActionRequest {
@@ -220,6 +229,10 @@ impl ActionRequest {
             Self::List(_) => Action::List,
             Self::GetOwners(_) => Action::GetOwners,
             Self::GetObjectTypes => Action::GetObjectTypes,
+            Self::Associate(_) => Action::Associate,
+            Self::GetAssociations(_) => Action::GetAssociations,
+            Self::RemoveAssociation(_) => Action::RemoveAssociation,
+            Self::GetAssociationLabels(_) => Action::GetAssociationLabels,
         }
     }
 }

@@ -6,6 +6,7 @@ use serde_json::value::RawValue;
 
 use crate::action::Action;
 use crate::answer::Json;
+use crate::association::{AssociationWrite, RemoveAssociationRequest};
 use crate::connection::Connection;
 use crate::connection_test::ConnectionReport;
 use crate::dry_run::{self, WriteRequest};
@@ -32,6 +33,16 @@ pub fn invoke<T: Transport>(
             ActionRequest::Create(request) => WriteRequest::Create(request),
             ActionRequest::Update(request) => WriteRequest::Update(request),
             ActionRequest::Archive(request) => WriteRequest::Archive(request),
+            ActionRequest::Associate(request) => {
+                let write = AssociationWrite::Associate(request);
+                return execute::preview_association(transport, connection, &write)
+                    .map(|preview| dry_run::preview_json(&preview));
+            }
+            ActionRequest::RemoveAssociation(request) => {
+                let write = AssociationWrite::Remove(request);
+                return execute::preview_association(transport, connection, &write)
+                    .map(|preview| dry_run::preview_json(&preview));
+            }
             // The parser accepts `dryRun` only for the writes above.
             _ => {
                 return Err(Error::invalid(
@@ -65,7 +76,30 @@ pub fn invoke<T: Transport>(
         ActionRequest::GetObjectTypes => {
             execute::get_object_types(transport, connection).map(|types| json!({ "results": types }).to_string())
         }
+        ActionRequest::Associate(request) => raw(execute::associate(transport, connection, request)),
+        ActionRequest::GetAssociations(request) => {
+            execute::get_associations(transport, connection, request).map(listing)
+        }
+        ActionRequest::RemoveAssociation(request) => {
+            execute::remove_association(transport, connection, request).map(|()| removed(request))
+        }
+        ActionRequest::GetAssociationLabels(request) => {
+            raw(execute::get_association_labels(transport, connection, request))
+        }
     }
+}
+
+/// HubSpot answers a removal with no record; `invoke` names what was removed.
+fn removed(request: &RemoveAssociationRequest) -> String {
+    let mut answer = json!({
+        "entityId": request.record_id,
+        "toEntityId": request.to_record_id,
+        "removed": true,
+    });
+    if let Some(label) = &request.label {
+        answer["label"] = json!(label);
+    }
+    answer.to_string()
 }
 
 /// Records or owners read page after page, in HubSpot's shape: every one as

@@ -202,7 +202,7 @@ fn check_query(query: &str, path: &InputPath) -> Result<(), Error> {
 }
 
 /// Resolves an object type, or says which names are accepted.
-fn object_type<'a>(text: &'a str, path: &InputPath) -> Result<ObjectType<'a>, Error> {
+pub(crate) fn object_type<'a>(text: &'a str, path: &InputPath) -> Result<ObjectType<'a>, Error> {
     ObjectType::parse(text).map_err(|UnknownObjectType| {
         Error::invalid(
             path,
@@ -280,7 +280,7 @@ fn association_types<'a>(names: &'a [String], path: &InputPath) -> Result<Vec<Ob
 
 /// Checks an id or key taken from input that goes into a URL: not empty, not
 /// a dot segment, no control characters.
-fn check_identifier(value: &str, path: &InputPath) -> Result<(), Error> {
+pub(crate) fn check_identifier(value: &str, path: &InputPath) -> Result<(), Error> {
     if value.is_empty() {
         return Err(Error::invalid(path, "must not be empty"));
     }

@@ -169,6 +169,43 @@ fn entry(action: Action) -> Entry {
             output: "{results: [{name, objectTypeId, fullyQualifiedName? (custom), labels: {singular, plural}, custom, \
                 primaryDisplayProperty?, requiredProperties}]}.",
         },
+        Action::Associate => Entry {
+            title: "Associate two records",
+            description: "Links one existing record to another (a deal to a contact, a contact to a company, …). \
+                Without `label` or `associationTypeId` it makes HubSpot's default association of the pair. `label` \
+                gives a named association label such as \"Decision maker\" (any letter case): the connector reads the \
+                pair's labels (get-association-labels) and sends the label's type id; an unknown or ambiguous label is \
+                refused as invalid input listing the pair's labels, and nothing is written. `associationTypeId` (with \
+                `associationCategory`, or looked up) gives a type by id. Associating twice is harmless. With \
+                `dryRun: true` nothing is written: the answer is the request it would send, or the problem with the \
+                label.",
+            output: "HubSpot's answer: for the default association {status, results: [{from: {id}, to: {id}, \
+                associationSpec: {associationCategory, associationTypeId}}]}; for a label or type \
+                {fromObjectTypeId, fromObjectId, toObjectTypeId, toObjectId, labels}.",
+        },
+        Action::GetAssociations => Entry {
+            title: "List a record's associations with their labels",
+            description: "Lists the records of one object type associated with a record, with every association type \
+                and label between them, reading every page. Use it to see who a deal's decision makers are, or which \
+                companies a contact belongs to.",
+            output: "{results: [{toObjectId, associationTypes: [{category, typeId, label}]}], paging?: {next: {after}}} \
+                (`label` is null for HubSpot's unlabelled types; `paging` only when more were left past 50,000).",
+        },
+        Action::RemoveAssociation => Entry {
+            title: "Remove an association between two records",
+            description: "Without `label`, removes every association between the two records. With `label`, removes \
+                only that label and keeps the records associated otherwise; the label is resolved as associate \
+                resolves it (an unknown label is refused with the pair's labels). With `dryRun: true` nothing is \
+                removed: the answer is the request it would send.",
+            output: "{entityId, toEntityId, removed: true, label?}.",
+        },
+        Action::GetAssociationLabels => Entry {
+            title: "List the association labels between two object types",
+            description: "Lists every association type from one object type to another: HubSpot's own (the default \
+                association, primary company) and the account's labels (such as \"Decision maker\"), with the type ids \
+                and categories associate and remove-association take.",
+            output: "{results: [{category, typeId, label}]} (`label` is null for HubSpot's unlabelled types).",
+        },
     }
 }
 
@@ -291,7 +328,7 @@ mod tests {
     #[test]
     fn every_example_is_accepted_by_the_connector() {
         let examples: Vec<Value> = serde_json::from_str(EXAMPLES).unwrap();
-        assert_eq!(examples.len(), 47);
+        assert_eq!(examples.len(), 53);
         for example in examples {
             let action = Action::from_name(example["action"].as_str().unwrap()).unwrap();
             let request = input::parse(action, &example["input"].to_string());

@@ -115,6 +115,45 @@ pub fn input_schema(action: Action) -> Value {
             }),
             vec!["entity"],
         ),
+        Action::Associate => (
+            json!({
+                "entity": object_type("The first record's object type."),
+                "entityId": numeric_id("The first record's id."),
+                "toEntity": object_type("The other record's object type."),
+                "toEntityId": numeric_id("The other record's id."),
+                "label": optional(association_label("The association label to give, such as \"Decision maker\"; get-association-labels lists them. Without `label` and `associationTypeId`, HubSpot's default association of the pair.")),
+                "associationTypeId": optional(json!({"type": "integer", "minimum": 1, "description": "An association type id instead of a label, such as 3 (deal to contact)."})),
+                "associationCategory": optional(json!({"type": "string", "enum": categories(), "description": "The type id's category; looked up with the pair's labels when absent."})),
+                "dryRun": association_dry_run(),
+            }),
+            vec!["entity", "entityId", "toEntity", "toEntityId"],
+        ),
+        Action::GetAssociations => (
+            json!({
+                "entity": object_type("The record's object type."),
+                "entityId": numeric_id("The record's id."),
+                "toEntity": object_type("The object type whose associated records to list."),
+            }),
+            vec!["entity", "entityId", "toEntity"],
+        ),
+        Action::RemoveAssociation => (
+            json!({
+                "entity": object_type("The first record's object type."),
+                "entityId": numeric_id("The first record's id."),
+                "toEntity": object_type("The other record's object type."),
+                "toEntityId": numeric_id("The other record's id."),
+                "label": optional(association_label("Remove only this label; without it, every association between the two records.")),
+                "dryRun": association_dry_run(),
+            }),
+            vec!["entity", "entityId", "toEntity", "toEntityId"],
+        ),
+        Action::GetAssociationLabels => (
+            json!({
+                "entity": object_type("The object type the associations lead from."),
+                "toEntity": object_type("The object type they lead to."),
+            }),
+            vec!["entity", "toEntity"],
+        ),
         Action::GetOwners => (
             json!({
                 "email": optional(json!({
@@ -143,7 +182,30 @@ pub fn input_schema(action: Action) -> Value {
     schema
 }
 
-/// A whole number from 1 to `max`.
+/// An association label by name.
+fn association_label(description: &str) -> Value {
+    json!({
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_NAME_CHARS,
+        "pattern": "\\S",
+        "description": description,
+    })
+}
+
+fn categories() -> Vec<&'static str> {
+    AssociationCategory::ALL.iter().map(|c| c.name()).collect()
+}
+
+/// The flag that plans an association write without sending it.
+fn association_dry_run() -> Value {
+    optional(json!({
+        "type": "boolean",
+        "description": "Check and plan the write without sending it: answers with the exact request it would send \
+            (after resolving the label, a read) and the problems found (an unknown label, with the pair's labels).",
+    }))
+}
+
 /// The flag that plans a write without sending it.
 fn dry_run() -> Value {
     optional(json!({

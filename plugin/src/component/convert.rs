@@ -3,6 +3,10 @@
 use super::bindings::exports::connector::hubspot::crm;
 use super::bindings::exports::connector::hubspot::types as wit;
 use crate::action::Action;
+use crate::association::{
+    AssociateRequest, AssociatedObject, AssociationLabel, AssociationLabelsRequest, AssociationWrite,
+    AssociationsRequest, RemoveAssociationRequest,
+};
 use crate::answer::{CrmRecord, Owner, Pipeline, PipelineStage, PropertyDefinition, SearchPage};
 use crate::connection::Connection;
 use crate::connection_test::{Access, ConnectionReport, ScopeSource};
@@ -94,6 +98,73 @@ pub fn write_request(request: crm::WriteRequest) -> (Action, WriteRequest) {
         crm::WriteRequest::Create(request) => (Action::Create, WriteRequest::Create(create(request))),
         crm::WriteRequest::Update(request) => (Action::Update, WriteRequest::Update(update(request))),
         crm::WriteRequest::Archive(request) => (Action::Archive, WriteRequest::Archive(archive(request))),
+    }
+}
+
+pub fn associate(request: crm::AssociateRequest) -> AssociateRequest {
+    AssociateRequest {
+        object_type: request.object_type,
+        record_id: request.record_id,
+        to_object_type: request.to_object_type,
+        to_record_id: request.to_record_id,
+        label: request.label,
+        type_id: request.type_id,
+        category: request.category.map(category),
+    }
+}
+
+pub fn associations_request(request: crm::AssociationsRequest) -> AssociationsRequest {
+    AssociationsRequest {
+        object_type: request.object_type,
+        record_id: request.record_id,
+        to_object_type: request.to_object_type,
+    }
+}
+
+pub fn remove_association(request: crm::RemoveAssociationRequest) -> RemoveAssociationRequest {
+    RemoveAssociationRequest {
+        object_type: request.object_type,
+        record_id: request.record_id,
+        to_object_type: request.to_object_type,
+        to_record_id: request.to_record_id,
+        label: request.label,
+    }
+}
+
+pub fn association_labels_request(request: crm::AssociationLabelsRequest) -> AssociationLabelsRequest {
+    AssociationLabelsRequest {
+        object_type: request.object_type,
+        to_object_type: request.to_object_type,
+    }
+}
+
+pub fn association_write(request: crm::AssociationWrite) -> (Action, AssociationWrite) {
+    match request {
+        crm::AssociationWrite::Associate(request) => (Action::Associate, AssociationWrite::Associate(associate(request))),
+        crm::AssociationWrite::Remove(request) => (
+            Action::RemoveAssociation,
+            AssociationWrite::Remove(remove_association(request)),
+        ),
+    }
+}
+
+pub fn association_label(label: AssociationLabel) -> crm::AssociationLabel {
+    crm::AssociationLabel {
+        category: match label.category {
+            AssociationCategory::HubspotDefined => crm::AssociationCategory::HubspotDefined,
+            AssociationCategory::UserDefined => crm::AssociationCategory::UserDefined,
+            AssociationCategory::IntegratorDefined => crm::AssociationCategory::IntegratorDefined,
+            AssociationCategory::Work => crm::AssociationCategory::Work,
+        },
+        type_id: label.type_id,
+        label: label.label,
+    }
+}
+
+pub fn associated_object(object: AssociatedObject) -> crm::AssociatedObject {
+    crm::AssociatedObject {
+        to_object_id: object.to_object_id,
+        types: object.association_types.into_iter().map(association_label).collect(),
     }
 }
 

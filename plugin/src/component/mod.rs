@@ -9,6 +9,7 @@ use bindings::exports::connector::hubspot::types::{Connection, Error};
 
 use crate::action::Action;
 use crate::answer::{CrmRecord, Owner, PipelineList, PipelineStage, SearchPage};
+use crate::association::{AssociatedObject, LabelList};
 use crate::catalog;
 use crate::dry_run;
 use crate::execute;
@@ -147,6 +148,45 @@ impl Crm for Component {
     fn preview_write(conn: Connection, request: crm::WriteRequest) -> Result<crm::WritePreview, Error> {
         let (action, request) = convert::write_request(request);
         dry_run::preview(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(convert::write_preview)
+            .map_err(in_wit(action))
+    }
+
+    fn associate(conn: Connection, request: crm::AssociateRequest) -> Result<(), Error> {
+        let request = convert::associate(request);
+        execute::associate::<_, ()>(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map_err(in_wit(Action::Associate))
+    }
+
+    fn get_associations(
+        conn: Connection,
+        request: crm::AssociationsRequest,
+    ) -> Result<Vec<crm::AssociatedObject>, Error> {
+        let request = convert::associations_request(request);
+        execute::get_associations::<_, AssociatedObject>(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(|collected| collected.results.into_iter().map(convert::associated_object).collect())
+            .map_err(in_wit(Action::GetAssociations))
+    }
+
+    fn remove_association(conn: Connection, request: crm::RemoveAssociationRequest) -> Result<(), Error> {
+        let request = convert::remove_association(request);
+        execute::remove_association(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map_err(in_wit(Action::RemoveAssociation))
+    }
+
+    fn get_association_labels(
+        conn: Connection,
+        request: crm::AssociationLabelsRequest,
+    ) -> Result<Vec<crm::AssociationLabel>, Error> {
+        let request = convert::association_labels_request(request);
+        execute::get_association_labels::<_, LabelList>(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(|list| list.results.into_iter().map(convert::association_label).collect())
+            .map_err(in_wit(Action::GetAssociationLabels))
+    }
+
+    fn preview_association(conn: Connection, request: crm::AssociationWrite) -> Result<crm::WritePreview, Error> {
+        let (action, request) = convert::association_write(request);
+        execute::preview_association(&mut WasiTransport, &convert::connection(&conn), &request)
             .map(convert::write_preview)
             .map_err(in_wit(action))
     }

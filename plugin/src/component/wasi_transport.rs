@@ -91,6 +91,7 @@ fn send(request: &Outgoing<'_>) -> Result<HttpResponse, SendError> {
         http::Method::Get => Method::Get,
         http::Method::Post => Method::Post,
         http::Method::Patch => Method::Patch,
+        http::Method::Put => Method::Put,
         http::Method::Delete => Method::Delete,
     };
     let scheme = if scheme == "http" { Scheme::Http } else { Scheme::Https };
