@@ -8,8 +8,17 @@
 //! A primary association (contact→company 1, deal→company 5, ticket→company 26 and
 //! their reverses) implies the unlabeled one of the same pair (279, 341, 339, …), which
 //! is why HubSpot's reads list such a target twice: once as `contact_to_company`, once as
-//! `contact_to_company_unlabeled`. ⚠ The mock has no custom labels, so `USER_DEFINED` and
-//! `INTEGRATOR_DEFINED` ids are all unknown.
+//! `contact_to_company_unlabeled`. In the v4 and dated associations APIs a primary type
+//! carries the label `Primary`; the other `HUBSPOT_DEFINED` types have none.
+//!
+//! ⚠ Custom labels (`USER_DEFINED`): the mock's account defines deals→contacts
+//! `Decision maker` (1001, reverse 1002) and `Champion` (1003, reverse 1004), and
+//! contacts→companies `Former employee` (1005, reverse 1006). The ids are chosen in
+//! HubSpot's style (one id per direction, the reverse the next id; a real account's
+//! label ids are its own); a label reads the same from both sides, as HubSpot's unpaired
+//! labels do, and each brings the pair's unlabeled default type along (a labeled
+//! association always implies the plain one). Reads through v3 name them by their label
+//! in snake case (`decision_maker`). `INTEGRATOR_DEFINED` and `WORK` ids are unknown.
 //!
 //! Leads are not in that SDK file. 578 (lead→primary contact) is HubSpot's own, from the
 //! example in its leads guide. ⚠ 608 (lead→contact, unlabeled) and 610 (lead→company) are
@@ -22,6 +31,7 @@
 //! rest, with labels `pets_to_contact` and `contact_to_pets`.
 
 use crate::objects::ObjectType;
+use crate::requests::AssociationCategory;
 
 /// One directed association type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,8 +43,15 @@ pub(crate) struct AssociationType {
     pub(crate) reverse: u32,
     /// What reads report as the association's `type`.
     pub(crate) label: &'static str,
-    /// The unlabeled type a primary association brings along.
+    /// The unlabeled type a primary or labeled association brings along.
     pub(crate) implies: Option<u32>,
+    /// Who defined it.
+    pub(crate) category: AssociationCategory,
+    /// Whether it is a primary association (at most one per record and target type).
+    pub(crate) primary: bool,
+    /// The label the v4 and dated associations APIs report: `Primary`, a custom label,
+    /// or none.
+    pub(crate) v4_label: Option<&'static str>,
 }
 
 impl AssociationType {
@@ -53,6 +70,9 @@ const fn pair(id: u32, from: ObjectType, to: ObjectType, reverse: u32, label: &'
         reverse,
         label,
         implies: None,
+        category: AssociationCategory::HubspotDefined,
+        primary: false,
+        v4_label: None,
     }
 }
 
@@ -71,6 +91,32 @@ const fn primary(
         reverse,
         label,
         implies: Some(implies),
+        category: AssociationCategory::HubspotDefined,
+        primary: true,
+        v4_label: Some("Primary"),
+    }
+}
+
+/// A custom (`USER_DEFINED`) label, which implies the pair's unlabeled type.
+const fn custom(
+    id: u32,
+    from: ObjectType,
+    to: ObjectType,
+    reverse: u32,
+    label: &'static str,
+    v4_label: &'static str,
+    implies: u32,
+) -> AssociationType {
+    AssociationType {
+        id,
+        from,
+        to,
+        reverse,
+        label,
+        implies: Some(implies),
+        category: AssociationCategory::UserDefined,
+        primary: false,
+        v4_label: Some(v4_label),
     }
 }
 
@@ -183,7 +229,38 @@ const TYPES: &[AssociationType] = &[
         crate::custom_objects::PETS_TO_CONTACTS,
         "contact_to_pets",
     ),
+    custom(1001, Deals, Contacts, 1002, "decision_maker", "Decision maker", 3),
+    custom(1002, Contacts, Deals, 1001, "decision_maker", "Decision maker", 4),
+    custom(1003, Deals, Contacts, 1004, "champion", "Champion", 3),
+    custom(1004, Contacts, Deals, 1003, "champion", "Champion", 4),
+    custom(1005, Contacts, Companies, 1006, "former_employee", "Former employee", 279),
+    custom(1006, Companies, Contacts, 1005, "former_employee", "Former employee", 280),
 ];
+
+/// Every type from `from` to `to`, in id order: what the labels endpoint lists.
+pub(crate) fn between(from: ObjectType, to: ObjectType) -> Vec<AssociationType> {
+    let mut kinds: Vec<AssociationType> = TYPES
+        .iter()
+        .copied()
+        .filter(|kind| kind.from == from && kind.to == to)
+        .collect();
+    kinds.sort_by_key(|kind| kind.id);
+    kinds
+}
+
+/// The type an association without a label gets (`…/associations/default/…`): the pair's
+/// unlabeled `HUBSPOT_DEFINED` type, the one a primary or labeled type implies.
+pub(crate) fn default_between(from: ObjectType, to: ObjectType) -> Option<AssociationType> {
+    let plain: Vec<AssociationType> = between(from, to)
+        .into_iter()
+        .filter(|kind| kind.category == AssociationCategory::HubspotDefined && !kind.primary)
+        .collect();
+    plain
+        .iter()
+        .find(|kind| kind.reverse == kind.id || kind.label.ends_with("_unlabeled"))
+        .or(plain.first())
+        .copied()
+}
 
 /// The `HUBSPOT_DEFINED` type `id` leading away from `from`.
 pub(crate) fn from_type(from: ObjectType, id: u32) -> Option<AssociationType> {
@@ -216,7 +293,7 @@ mod tests {
         let mut ids = std::collections::BTreeSet::new();
         for kind in TYPES {
             assert!(ids.insert(kind.id), "duplicate id {}", kind.id);
-            if kind.from != kind.to {
+            if kind.from != kind.to && kind.category == AssociationCategory::HubspotDefined {
                 let expected = format!("{}_to_{}", kind.from.singular(), kind.to.singular()).to_ascii_lowercase();
                 assert!(kind.label.starts_with(&expected), "{}", kind.label);
             }
@@ -225,7 +302,7 @@ mod tests {
 
     #[test]
     fn associations_primary_types_imply_their_unlabeled_pair() {
-        for kind in TYPES {
+        for kind in TYPES.iter().filter(|kind| kind.primary) {
             if let Some(implied) = kind.implies {
                 let unlabeled = by_id(implied);
                 assert_eq!(unlabeled.map(|u| (u.from, u.to)), Some((kind.from, kind.to)));
@@ -234,6 +311,20 @@ mod tests {
                 assert_eq!(reverse_implied, unlabeled.map(|u| u.reverse));
             }
         }
+    }
+
+    #[test]
+    fn associations_custom_labels_imply_the_pair_s_default_and_read_the_same_both_ways() {
+        for kind in TYPES.iter().filter(|kind| kind.category == AssociationCategory::UserDefined) {
+            let default = default_between(kind.from, kind.to).map(|default| default.id);
+            assert_eq!(kind.implies, default, "{}", kind.id);
+            assert_eq!(by_id(kind.reverse).and_then(|r| r.v4_label), kind.v4_label);
+        }
+        assert_eq!(default_between(Contacts, Companies).map(|k| k.id), Some(279));
+        assert_eq!(default_between(Companies, Companies).map(|k| k.id), Some(450));
+        assert_eq!(default_between(Deals, Contacts).map(|k| k.id), Some(3));
+        let labels: Vec<Option<&str>> = between(Deals, Contacts).iter().map(|k| k.v4_label).collect();
+        assert_eq!(labels, [None, Some("Decision maker"), Some("Champion")]);
     }
 
     #[test]

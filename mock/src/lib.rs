@@ -43,6 +43,7 @@
 
 #![deny(missing_docs)]
 
+mod association_endpoints;
 mod associations;
 mod auth;
 mod body;

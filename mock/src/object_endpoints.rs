@@ -10,8 +10,8 @@
 //! - Archiving an unknown or already archived record answers 204 like a fresh archive.
 //! - `?associations=` naming no object type answers 400 "Unable to infer object type
 //!   from: X", as a captured HubSpot reply shows (the spec says they are ignored).
-//! - Associations on create must use a `HUBSPOT_DEFINED` type id that leads away from the
-//!   new record's type (else 400 `Invalid association type …`) to a live record (else
+//! - Associations on create must use a type id of its category (`HUBSPOT_DEFINED`, or
+//!   `USER_DEFINED` for the account's labels) that leads away from the new record's type (else 400 `Invalid association type …`) to a live record (else
 //!   HubSpot's real 400 "One or more associations are invalid" with
 //!   `INVALID_OBJECT_IDS`, `objectId`, `objectType` in `context`).
 //! - Leads also obey HubSpot's lead create rules (`lead_rules.rs`).
@@ -32,7 +32,7 @@ use crate::handler::{Call, Reply};
 use crate::lead_rules;
 use crate::objects::ObjectType;
 use crate::render::{Selection, associations_json, record_json};
-use crate::requests::{self, AssociationCategory, AssociationInput, CreateBody, UpdateBody};
+use crate::requests::{self, AssociationInput, CreateBody, UpdateBody};
 use crate::search;
 use crate::store::Record;
 use crate::validation::{PropertyIssue, WriteCheck, issues_error, unique_conflict};
@@ -119,9 +119,8 @@ fn association_targets(
             ));
         }
         for spec in &input.types {
-            let kind = (spec.association_category == AssociationCategory::HubspotDefined)
-                .then(|| associations::from_type(call.object_type, spec.association_type_id))
-                .flatten()
+            let kind = associations::from_type(call.object_type, spec.association_type_id)
+                .filter(|kind| kind.category == spec.association_category)
                 .ok_or_else(|| {
                     ApiError::validation(format!(
                         "Invalid association type {} {}: no such association type leads from {}",

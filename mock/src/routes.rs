@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::auth::Access;
+use crate::association_endpoints;
 use crate::handler::{Call, Reply};
 use crate::headers::RateLimitHeaders;
 use crate::object_endpoints;
@@ -24,14 +25,39 @@ pub(crate) enum Endpoint {
     ReadStage(String, String),
     ListProperties,
     ReadProperty(String),
+    /// `PUT …/{id}/associations/default/{toType}/{toId}`.
+    AssociateDefault(String, String, String),
+    /// `PUT …/{id}/associations/{toType}/{toId}`.
+    Associate(String, String, String),
+    /// `GET …/{id}/associations/{toType}` (not in 2026-09).
+    ListAssociations(String, String),
+    /// `DELETE …/{id}/associations/{toType}/{toId}`.
+    RemoveAssociations(String, String, String),
+    /// `POST {associations}/{type}/{toType}/batch/read`.
+    BatchReadAssociations(String),
+    /// `POST {associations}/{type}/{toType}/batch/labels/archive`.
+    ArchiveAssociationLabels(String),
+    /// `GET {association labels}/{type}/{toType}/labels`.
+    AssociationLabels(String),
 }
 
 impl Endpoint {
     /// The access the endpoint needs to its object type.
     pub(crate) fn access(&self) -> Access {
         match self {
-            Self::CreateRecord | Self::UpdateRecord(_) | Self::ArchiveRecord(_) => Access::Write,
-            Self::ListRecords | Self::SearchRecords | Self::ReadRecord(_) => Access::Read,
+            Self::CreateRecord
+            | Self::UpdateRecord(_)
+            | Self::ArchiveRecord(_)
+            | Self::AssociateDefault(..)
+            | Self::Associate(..)
+            | Self::RemoveAssociations(..)
+            | Self::ArchiveAssociationLabels(_) => Access::Write,
+            Self::ListRecords
+            | Self::SearchRecords
+            | Self::ReadRecord(_)
+            | Self::ListAssociations(..)
+            | Self::BatchReadAssociations(_)
+            | Self::AssociationLabels(_) => Access::Read,
             Self::ListPipelines
             | Self::ReadPipeline(_)
             | Self::ListStages(_)
@@ -54,6 +80,9 @@ impl Endpoint {
 /// unversioned `v3` (`/crm/v3/objects/…`) and its date-based versions
 /// (`/crm/objects/2026-09/…`).
 pub const API_VERSIONS: [&str; 3] = ["v3", "2026-03", "2026-09"];
+
+/// The first date-based version whose associations spec has no single-record read.
+const ASSOCIATIONS_LIST_DROPPED: &str = "2026-09";
 
 /// The first date-based version whose writes obey the account's validation rules.
 const VALIDATION_RULES_FROM: &str = "2026-09";
@@ -84,6 +113,12 @@ impl ApiVersion {
     fn dropped_property_members(self) -> &'static [&'static str] {
         let (from, members) = &PROPERTY_MEMBERS_DROPPED;
         if self.is_at_least(from) { members } else { &[] }
+    }
+
+    /// Whether the version's associations spec has `GET …/{id}/associations/{toType}` and
+    /// answers a batch read with errors 207 (2026-09's has neither).
+    fn lists_record_associations(self) -> bool {
+        !self.is_at_least(ASSOCIATIONS_LIST_DROPPED)
     }
 
     /// Whether this is a date-based version from `first` on (their names sort by date).
@@ -152,6 +187,9 @@ pub(crate) fn resolve(method: &str, segments: &[String]) -> Option<Route> {
     if let Some(route) = account_route(method, &parts) {
         return Some(route);
     }
+    if let Some(route) = association_route(method, &parts) {
+        return Some(route);
+    }
     let (family, version, rest) = versioned(&parts)?;
     let owned = |text: &str| text.to_owned();
     let (endpoint, kind) = match (method, family, rest) {
@@ -169,6 +207,67 @@ pub(crate) fn resolve(method: &str, segments: &[String]) -> Option<Route> {
         }
         ("GET", "properties", [kind]) => (Endpoint::ListProperties, kind),
         ("GET", "properties", [kind, name]) => (Endpoint::ReadProperty(owned(name)), kind),
+        _ => return None,
+    };
+    Some(Route::Typed {
+        endpoint,
+        object_type: (*kind).to_owned(),
+        version,
+    })
+}
+
+/// Which associations paths a prefix serves.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AssociationFamily {
+    /// `…/objects/{type}/{id}/associations/…`.
+    Record,
+    /// `…/{type}/{toType}/batch/…`.
+    Batch,
+    /// `…/{type}/{toType}/labels`.
+    Labels,
+    /// Both of the above: the dated `/crm/associations/{version}`.
+    BatchAndLabels,
+}
+
+/// The associations routes: v4 (`/crm/v4/objects`, `/crm/v4/associations`,
+/// `/crm/associations/v4`, served as the mock's `v3`) and dated (`/crm/objects/{version}`,
+/// `/crm/associations/{version}`).
+fn association_route(method: &str, parts: &[&str]) -> Option<Route> {
+    use AssociationFamily::{Batch, BatchAndLabels, Labels, Record};
+    let v3 = || ApiVersion::parse("v3");
+    let (family, version, rest) = match parts {
+        ["crm", "v4", "objects", rest @ ..] => (Record, v3()?, rest),
+        ["crm", "objects", version, rest @ ..] if *version != "v3" && rest.get(2) == Some(&"associations") => {
+            (Record, ApiVersion::parse(version)?, rest)
+        }
+        ["crm", "v4", "associations", rest @ ..] => (Batch, v3()?, rest),
+        ["crm", "associations", "v4", rest @ ..] => (Labels, v3()?, rest),
+        ["crm", "associations", version, rest @ ..] if *version != "v3" => {
+            (BatchAndLabels, ApiVersion::parse(version)?, rest)
+        }
+        _ => return None,
+    };
+    let owned = |text: &str| text.to_owned();
+    let batch = matches!(family, Batch | BatchAndLabels);
+    let labels = matches!(family, Labels | BatchAndLabels);
+    let (endpoint, kind) = match (method, family, rest) {
+        ("PUT", Record, [kind, id, "associations", "default", to, to_id]) => {
+            (Endpoint::AssociateDefault(owned(id), owned(to), owned(to_id)), kind)
+        }
+        ("PUT", Record, [kind, id, "associations", to, to_id]) => {
+            (Endpoint::Associate(owned(id), owned(to), owned(to_id)), kind)
+        }
+        ("DELETE", Record, [kind, id, "associations", to, to_id]) => {
+            (Endpoint::RemoveAssociations(owned(id), owned(to), owned(to_id)), kind)
+        }
+        ("GET", Record, [kind, id, "associations", to]) if version.lists_record_associations() => {
+            (Endpoint::ListAssociations(owned(id), owned(to)), kind)
+        }
+        ("POST", _, [kind, to, "batch", "read"]) if batch => (Endpoint::BatchReadAssociations(owned(to)), kind),
+        ("POST", _, [kind, to, "batch", "labels", "archive"]) if batch => {
+            (Endpoint::ArchiveAssociationLabels(owned(to)), kind)
+        }
+        ("GET", _, [kind, to, "labels"]) if labels => (Endpoint::AssociationLabels(owned(to)), kind),
         _ => return None,
     };
     Some(Route::Typed {
@@ -237,6 +336,15 @@ pub(crate) fn dispatch(endpoint: &Endpoint, version: ApiVersion, call: Call<'_>)
         Endpoint::ReadStage(pipeline, stage) => schema_endpoints::read_stage(call, pipeline, stage),
         Endpoint::ListProperties => schema_endpoints::list_properties(call),
         Endpoint::ReadProperty(name) => schema_endpoints::read_property(call, name),
+        Endpoint::AssociateDefault(id, to, to_id) => association_endpoints::associate_default(call, id, to, to_id),
+        Endpoint::Associate(id, to, to_id) => association_endpoints::associate(call, id, to, to_id),
+        Endpoint::ListAssociations(id, to) => association_endpoints::list(call, id, to),
+        Endpoint::RemoveAssociations(id, to, to_id) => association_endpoints::remove(call, id, to, to_id),
+        Endpoint::BatchReadAssociations(to) => {
+            association_endpoints::batch_read(call, to, version.lists_record_associations())
+        }
+        Endpoint::ArchiveAssociationLabels(to) => association_endpoints::archive_labels(call, to, version.0 != "v3"),
+        Endpoint::AssociationLabels(to) => association_endpoints::labels(call, to),
     };
     let mut reply = result.unwrap_or_else(Reply::Error);
     let dropped = version.dropped_property_members();

@@ -247,7 +247,7 @@ impl Store {
         } else {
             (Some(kind), from_id, to_id)
         };
-        if let Some(owner_kind) = owner_kind.filter(|owner| owner.implies.is_some()) {
+        if let Some(owner_kind) = owner_kind.filter(|owner| owner.primary) {
             self.edges.retain(|edge| {
                 let replaced_forward =
                     edge.type_id == owner_kind.id && edge.from_id == owner_id && edge.to_id != company_id;
@@ -271,6 +271,34 @@ impl Store {
             type_id: kind.id,
         });
         self.edges.insert(Edge {
+            from: kind.to,
+            from_id: to_id,
+            to: kind.from,
+            to_id: from_id,
+            type_id: kind.reverse,
+        });
+    }
+
+    /// Remove every association between two records, in both directions.
+    pub(crate) fn dissociate(&mut self, from: ObjectType, from_id: u64, to: ObjectType, to_id: u64) {
+        self.edges.retain(|edge| {
+            let forward = edge.from == from && edge.from_id == from_id && edge.to == to && edge.to_id == to_id;
+            let backward = edge.from == to && edge.from_id == to_id && edge.to == from && edge.to_id == from_id;
+            !(forward || backward)
+        });
+    }
+
+    /// Remove one association type (and its reverse) between two records; the
+    /// unlabeled type it implied stays.
+    pub(crate) fn remove_type(&mut self, kind: AssociationType, from_id: u64, to_id: u64) {
+        self.edges.remove(&Edge {
+            from: kind.from,
+            from_id,
+            to: kind.to,
+            to_id,
+            type_id: kind.id,
+        });
+        self.edges.remove(&Edge {
             from: kind.to,
             from_id: to_id,
             to: kind.from,

@@ -862,3 +862,132 @@ fn openapi_custom_object_records_conform_through(version: &'static str) {
         Patch::Deviations,
     );
 }
+
+/// The associations prefixes of `version`: records, batches, labels (v4 for `v3`).
+fn association_prefixes(version: &str) -> (String, String, String) {
+    if version == "v3" {
+        (
+            "/crm/v4/objects".to_owned(),
+            "/crm/v4/associations".to_owned(),
+            "/crm/associations/v4".to_owned(),
+        )
+    } else {
+        (
+            format!("/crm/objects/{version}"),
+            format!("/crm/associations/{version}"),
+            format!("/crm/associations/{version}"),
+        )
+    }
+}
+
+/// The associations spec `file` of `version` (v4's for `v3`), as `conforms_at` takes it.
+fn associations_file(version: &str, file: &str) -> String {
+    if version == "v3" { format!("v4/{file}") } else { file.to_owned() }
+}
+
+#[test]
+fn openapi_association_replies_conform() {
+    for version in API_VERSIONS {
+        openapi_association_replies_conform_through(version);
+    }
+}
+
+fn openapi_association_replies_conform_through(version: &'static str) {
+    let (_server, client) = start();
+    let (records, batch, labels) = association_prefixes(version);
+    let assoc = associations_file(version, "associations.json");
+    let schema = associations_file(version, "associationsSchema.json");
+    let typed = client.at(version);
+    let deal = id_of(&typed.post("/crm/v3/objects/deals", &json!({"properties": {"dealname": "Renewal"}})));
+    let first = id_of(&typed.post("/crm/v3/objects/contacts", &json!({"properties": {"email": "a@acme.com"}})));
+    let second = id_of(&typed.post("/crm/v3/objects/contacts", &json!({"properties": {"email": "b@acme.com"}})));
+    let put = |path: &str, body: Option<&Value>| {
+        let body = body.map(Value::to_string);
+        client.send("PUT", path, body.as_deref().map(str::as_bytes))
+    };
+
+    let default = put(&format!("{records}/deals/{deal}/associations/default/contacts/{first}"), None);
+    assert_eq!(default.status, 200, "{:?}", default.json());
+    assert_eq!(default.json()["results"][0]["associationSpec"]["associationTypeId"], 3);
+    let key = format!("{records}/{{fromObjectType}}/{{fromObjectId}}/associations/default/{{toObjectType}}/{{toObjectId}}");
+    conforms_at(version, &assoc, &key, "put", &default, Patch::Deviations);
+
+    let decision_maker = json!([{"associationCategory": "USER_DEFINED", "associationTypeId": 1001}]);
+    let labelled = put(&format!("{records}/deals/{deal}/associations/contacts/{second}"), Some(&decision_maker));
+    assert_eq!(labelled.status, 201, "{:?}", labelled.json());
+    assert_eq!(labelled.json()["labels"], json!(["Decision maker"]));
+    let one = format!("{records}/{{objectType}}/{{objectId}}/associations/{{toObjectType}}/{{toObjectId}}");
+    conforms_at(version, &assoc, &one, "put", &labelled, Patch::Deviations);
+
+    let wrong_pair = json!([{"associationCategory": "USER_DEFINED", "associationTypeId": 1005}]);
+    let refused = put(&format!("{records}/deals/{deal}/associations/contacts/{second}"), Some(&wrong_pair));
+    assert_eq!(refused.status, 400);
+    conforms_at(version, &assoc, &one, "put", &refused, Patch::Deviations);
+    let missing = put(&format!("{records}/deals/{deal}/associations/contacts/999999"), Some(&decision_maker));
+    assert_eq!(missing.status, 404);
+    conforms_at(version, &assoc, &one, "put", &missing, Patch::Deviations);
+
+    let listed = client.get(&format!("{records}/deals/{deal}/associations/contacts?limit=1"));
+    if version == "2026-09" {
+        assert_eq!(listed.status, 404, "2026-09's spec has no single-record read");
+    } else {
+        assert_eq!(listed.status, 200);
+        assert_eq!(listed.json()["results"][0]["toObjectId"], first.as_str());
+        let after = listed.json()["paging"]["next"]["after"].as_str().map(str::to_owned);
+        assert_eq!(after.as_deref(), Some(first.as_str()));
+        let key = format!("{records}/{{objectType}}/{{objectId}}/associations/{{toObjectType}}");
+        conforms_at(version, &assoc, &key, "get", &listed, Patch::Deviations);
+        let rest = client.get(&format!("{records}/deals/{deal}/associations/contacts?limit=1&after={first}"));
+        let types = &rest.json()["results"][0]["associationTypes"];
+        assert_eq!(types, &json!([{"category": "HUBSPOT_DEFINED", "typeId": 3},
+            {"category": "USER_DEFINED", "typeId": 1001, "label": "Decision maker"}]));
+        assert!(rest.json().get("paging").is_none());
+        conforms_at(version, &assoc, &key, "get", &rest, Patch::Deviations);
+    }
+
+    let read_key = format!("{batch}/{{fromObjectType}}/{{toObjectType}}/batch/read");
+    let read = client.post(
+        &format!("{batch}/deals/contacts/batch/read"),
+        &json!({"inputs": [{"id": deal}, {"id": "999999"}]}),
+    );
+    assert_eq!(read.status, if version == "2026-09" { 200 } else { 207 });
+    assert_eq!(read.json()["numErrors"], 1);
+    assert_eq!(read.json()["results"][0]["to"].as_array().map(Vec::len), Some(2));
+    conforms_at(version, &assoc, &read_key, "post", &read, Patch::Deviations);
+    let read = client.post(&format!("{batch}/deals/contacts/batch/read"), &json!({"inputs": [{"id": deal}]}));
+    assert_eq!(read.status, 200);
+    conforms_at(version, &assoc, &read_key, "post", &read, Patch::Deviations);
+
+    let listed_labels = client.get(&format!("{labels}/deals/contacts/labels"));
+    assert_eq!(listed_labels.status, 200);
+    assert_eq!(
+        listed_labels.json()["results"][1],
+        json!({"category": "USER_DEFINED", "typeId": 1001, "label": "Decision maker"})
+    );
+    let key = format!("{labels}/{{fromObjectType}}/{{toObjectType}}/labels");
+    conforms_at(version, &schema, &key, "get", &listed_labels, Patch::Deviations);
+
+    let archive = client.post(
+        &format!("{batch}/deals/contacts/batch/labels/archive"),
+        &json!({"inputs": [{"from": {"id": deal}, "to": {"id": second},
+            "types": [{"associationCategory": "USER_DEFINED", "associationTypeId": 1001}]}]}),
+    );
+    if version == "v3" {
+        assert_eq!(archive.status, 204);
+    } else {
+        assert_eq!(archive.status, 200);
+        let key = format!("{batch}/{{fromObjectType}}/{{toObjectType}}/batch/labels/archive");
+        conforms_at(version, &assoc, &key, "post", &archive, Patch::Deviations);
+    }
+    let read = typed.get(&format!("/crm/v3/objects/deals/{deal}?associations=contacts")).json();
+    let kinds: Vec<&str> = read["associations"]["contacts"]["results"]
+        .as_array()
+        .map(|items| items.iter().filter_map(|item| item["type"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(kinds, ["deal_to_contact", "deal_to_contact"], "the label went, the plain type stayed");
+
+    let removed = client.delete(&format!("{records}/deals/{deal}/associations/contacts/{second}"));
+    assert_eq!(removed.status, 204);
+    let read = typed.get(&format!("/crm/v3/objects/deals/{deal}?associations=contacts"));
+    assert_eq!(read.json()["associations"]["contacts"]["results"].as_array().map(Vec::len), Some(1));
+}

@@ -150,6 +150,29 @@ impl Crm for Component {
     fn preview_write(_: Connection, _: crm::WriteRequest) -> Result<crm::WritePreview, Error> {
         Err(unsupported())
     }
+
+    fn associate(_: Connection, _: crm::AssociateRequest) -> Result<(), Error> {
+        Err(unsupported())
+    }
+
+    fn get_associations(_: Connection, _: crm::AssociationsRequest) -> Result<Vec<crm::AssociatedObject>, Error> {
+        Err(unsupported())
+    }
+
+    fn remove_association(_: Connection, _: crm::RemoveAssociationRequest) -> Result<(), Error> {
+        Err(unsupported())
+    }
+
+    fn get_association_labels(
+        _: Connection,
+        _: crm::AssociationLabelsRequest,
+    ) -> Result<Vec<crm::AssociationLabel>, Error> {
+        Err(unsupported())
+    }
+
+    fn preview_association(_: Connection, _: crm::AssociationWrite) -> Result<crm::WritePreview, Error> {
+        Err(unsupported())
+    }
 }
 
 fn invalid(path: &str, message: impl Into<String>) -> Error {
