@@ -240,9 +240,10 @@ impl MockServer {
         ObjectType::resolve(raw, self.state.portal_id).ok_or_else(|| MockError::UnknownObjectType(raw.to_owned()))
     }
 
-    /// Associate two existing records with the `HUBSPOT_DEFINED` association type
-    /// `type_id`, which must lead from `from_type` to `to_type` (both directions are
-    /// stored, plus the unlabeled type a primary one implies).
+    /// Associate two existing records with the association type `type_id` (one of
+    /// HubSpot's or of the account's labels), which must lead from `from_type` to
+    /// `to_type` (both directions are stored, plus the unlabeled type a primary or
+    /// labeled one implies).
     pub fn seed_association(
         &self,
         from_type: &str,

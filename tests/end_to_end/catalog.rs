@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::common::{Env, connector, runtime, spec_samples};
 
-const ACTIONS: [&str; 12] = [
+const ACTIONS: [&str; 16] = [
     "create",
     "read",
     "update",
@@ -27,13 +27,17 @@ const ACTIONS: [&str; 12] = [
     "list",
     "get-owners",
     "get-object-types",
+    "associate",
+    "get-associations",
+    "remove-association",
+    "get-association-labels",
 ];
 /// The specification's actions, the first of [`ACTIONS`].
 const SPEC_ACTIONS: usize = 9;
 
 /// The examples beyond the specification's samples and the lead examples:
 /// owners by e-mail, custom objects by name, property search, listing.
-const CONTEXT_EXAMPLES: [&str; 11] = [
+const CONTEXT_EXAMPLES: [&str; 17] = [
     "Create a Deal Owned by a Colleague, by E-mail",
     "Read a Custom Object Record by Name",
     "Find Phone Properties of Contacts, Compact",
@@ -45,6 +49,12 @@ const CONTEXT_EXAMPLES: [&str; 11] = [
     "List Object Types with Custom Objects",
     "Move a Deal to Closed Won by Label",
     "Preview Creating a Deal",
+    "Associate a Deal with a Contact",
+    "Mark a Contact as a Deal's Decision Maker",
+    "List a Deal's Contacts with their Labels",
+    "Remove One Label from a Deal's Contact",
+    "Preview Removing a Contact from a Company",
+    "List the Labels from Deals to Contacts",
 ];
 
 fn is_context_example(example: &Value) -> bool {
@@ -613,6 +623,15 @@ fn catalog_context_examples_work_end_to_end() {
             &[("dealname", "Acme renewal"), ("dealstage", "contractsent")],
         )
         .expect("deal seeded");
+    // The records the association examples name (the CLI mock's sample account).
+    for (kind, id, property) in [
+        ("contacts", "10000001", ("email", "ann@example.com")),
+        ("contacts", "10000002", ("email", "bob@example.com")),
+        ("companies", "20000001", ("name", "Acme")),
+        ("deals", "30000001", ("dealname", "Acme renewal")),
+    ] {
+        env.mock.seed_record(kind, id, &[property]).expect("record seeded");
+    }
     for action in ACTIONS {
         for example in entry(action)["examples"].as_array().unwrap() {
             if !is_context_example(example) {
@@ -639,6 +658,13 @@ fn catalog_context_examples_work_end_to_end() {
                 ),
                 "read" => assert_eq!(output["properties"]["pet_name"], "Rex", "{title}: {output}"),
                 "update" => assert_eq!(output["properties"]["dealstage"], "closedwon", "{title}: {output}"),
+                "associate" if output.get("labels").is_some() => {
+                    assert_eq!(output["labels"], json!(["Decision maker"]), "{title}: {output}");
+                }
+                "remove-association" if output["dryRun"] == true => {
+                    assert_eq!(output["requests"][0]["method"], "DELETE", "{title}: {output}");
+                }
+                "remove-association" => assert_eq!(output["removed"], true, "{title}: {output}"),
                 _ => assert!(results.is_some_and(|results| !results.is_empty()), "{title}: {output}"),
             }
         }

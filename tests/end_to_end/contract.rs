@@ -400,6 +400,26 @@ const FUNCTION_TESTS: &[(&str, &[&str])] = &[
         covered_by![crate::account_context::object_types_and_custom_records_come_typed],
     ),
     (
+        "crm.associate",
+        covered_by![crate::associations::associations_typed_functions_associate_list_label_and_remove],
+    ),
+    (
+        "crm.get-associations",
+        covered_by![crate::associations::associations_typed_functions_associate_list_label_and_remove],
+    ),
+    (
+        "crm.remove-association",
+        covered_by![crate::associations::associations_typed_functions_associate_list_label_and_remove],
+    ),
+    (
+        "crm.get-association-labels",
+        covered_by![crate::associations::associations_typed_functions_associate_list_label_and_remove],
+    ),
+    (
+        "crm.preview-association",
+        covered_by![crate::associations::associations_typed_functions_associate_list_label_and_remove],
+    ),
+    (
         "crm.preview-write",
         covered_by![crate::dry_run::typed_preview_write_plans_a_create_with_its_problems_and_sends_only_reads],
     ),
@@ -505,6 +525,34 @@ const ACTION_TESTS: &[(&str, &[&str])] = &[
             crate::account_context::cli_lists_object_types_properties_and_records_of_the_sample_account
         ],
     ),
+    (
+        "associate",
+        covered_by![
+            crate::associations::associations_default_and_labelled_are_made_read_and_listed_under_every_version,
+            crate::associations::cli_associates_lists_and_removes_against_a_mock
+        ],
+    ),
+    (
+        "get-associations",
+        covered_by![
+            crate::associations::associations_of_a_record_are_read_across_every_page_under_every_version,
+            crate::associations::cli_associates_lists_and_removes_against_a_mock
+        ],
+    ),
+    (
+        "remove-association",
+        covered_by![
+            crate::associations::associations_removing_one_label_keeps_the_rest_and_removing_without_label_removes_all,
+            crate::associations::cli_associates_lists_and_removes_against_a_mock
+        ],
+    ),
+    (
+        "get-association-labels",
+        covered_by![
+            crate::associations::associations_default_and_labelled_are_made_read_and_listed_under_every_version,
+            crate::associations::cli_associates_lists_and_removes_against_a_mock
+        ],
+    ),
 ];
 
 fn assert_covered(what: &str, listed: &[(&str, &[&str])], expected: &BTreeSet<String>) {
@@ -539,7 +587,7 @@ fn contract_every_function_and_action_has_an_end_to_end_test() {
         .iter()
         .map(|action| action["name"].as_str().expect("an action has a name").to_owned())
         .collect();
-    assert_eq!(actions.len(), 12, "{actions:?}");
+    assert_eq!(actions.len(), 16, "{actions:?}");
     assert_covered("actions", ACTION_TESTS, &actions);
 }
 
