@@ -85,7 +85,11 @@ fn live(call: &Call<'_>, object_type: ObjectType, raw_id: &str) -> Result<u64, A
         .trim()
         .parse::<u64>()
         .ok()
-        .filter(|id| call.store.record(object_type, *id).is_some_and(|record| !record.is_archived()))
+        .filter(|id| {
+            call.store
+                .record(object_type, *id)
+                .is_some_and(|record| !record.is_archived())
+        })
         .ok_or_else(|| ApiError::object_not_found(raw_id))
 }
 
@@ -127,7 +131,12 @@ fn batch_times() -> (String, String) {
 }
 
 /// `PUT …/{objectType}/{objectId}/associations/default/{toType}/{toId}`.
-pub(crate) fn associate_default(call: Call<'_>, raw_id: &str, raw_to: &str, raw_to_id: &str) -> Result<Reply, ApiError> {
+pub(crate) fn associate_default(
+    call: Call<'_>,
+    raw_id: &str,
+    raw_to: &str,
+    raw_to_id: &str,
+) -> Result<Reply, ApiError> {
     let to = to_type(&call, raw_to)?;
     let from_id = live(&call, call.object_type, raw_id)?;
     let to_id = live(&call, to, raw_to_id)?;
@@ -192,7 +201,13 @@ pub(crate) fn associate(call: Call<'_>, raw_id: &str, raw_to: &str, raw_to_id: &
 
 /// The record's associations to `to` after target `after`, at most `limit` targets,
 /// each with its types; and the cursor when more are left.
-fn page_of(call: &Call<'_>, from_id: u64, to: ObjectType, after: Option<&str>, limit: usize) -> (Vec<Value>, Option<String>) {
+fn page_of(
+    call: &Call<'_>,
+    from_id: u64,
+    to: ObjectType,
+    after: Option<&str>,
+    limit: usize,
+) -> (Vec<Value>, Option<String>) {
     let after: u64 = after.and_then(|after| after.trim().parse().ok()).unwrap_or(0);
     let mut targets: Vec<(u64, Vec<Value>)> = Vec::new();
     for (target, type_id) in call.store.associations(call.object_type, from_id, to) {
@@ -210,7 +225,9 @@ fn page_of(call: &Call<'_>, from_id: u64, to: ObjectType, after: Option<&str>, l
     }
     let more = targets.len() > limit;
     targets.truncate(limit);
-    let next = more.then(|| targets.last().map(|(target, _)| target.to_string())).flatten();
+    let next = more
+        .then(|| targets.last().map(|(target, _)| target.to_string()))
+        .flatten();
     let results = targets
         .into_iter()
         .map(|(target, types)| json!({"toObjectId": target.to_string(), "associationTypes": types}))

@@ -233,8 +233,24 @@ const TYPES: &[AssociationType] = &[
     custom(1002, Contacts, Deals, 1001, "decision_maker", "Decision maker", 4),
     custom(1003, Deals, Contacts, 1004, "champion", "Champion", 3),
     custom(1004, Contacts, Deals, 1003, "champion", "Champion", 4),
-    custom(1005, Contacts, Companies, 1006, "former_employee", "Former employee", 279),
-    custom(1006, Companies, Contacts, 1005, "former_employee", "Former employee", 280),
+    custom(
+        1005,
+        Contacts,
+        Companies,
+        1006,
+        "former_employee",
+        "Former employee",
+        279,
+    ),
+    custom(
+        1006,
+        Companies,
+        Contacts,
+        1005,
+        "former_employee",
+        "Former employee",
+        280,
+    ),
 ];
 
 /// Every type from `from` to `to`, in id order: what the labels endpoint lists.
@@ -315,7 +331,10 @@ mod tests {
 
     #[test]
     fn associations_custom_labels_imply_the_pair_s_default_and_read_the_same_both_ways() {
-        for kind in TYPES.iter().filter(|kind| kind.category == AssociationCategory::UserDefined) {
+        for kind in TYPES
+            .iter()
+            .filter(|kind| kind.category == AssociationCategory::UserDefined)
+        {
             let default = default_between(kind.from, kind.to).map(|default| default.id);
             assert_eq!(kind.implies, default, "{}", kind.id);
             assert_eq!(by_id(kind.reverse).and_then(|r| r.v4_label), kind.v4_label);

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use crate::auth::Access;
 use crate::association_endpoints;
+use crate::auth::Access;
 use crate::handler::{Call, Reply};
 use crate::headers::RateLimitHeaders;
 use crate::object_endpoints;

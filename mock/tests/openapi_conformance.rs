@@ -882,7 +882,11 @@ fn association_prefixes(version: &str) -> (String, String, String) {
 
 /// The associations spec `file` of `version` (v4's for `v3`), as `conforms_at` takes it.
 fn associations_file(version: &str, file: &str) -> String {
-    if version == "v3" { format!("v4/{file}") } else { file.to_owned() }
+    if version == "v3" {
+        format!("v4/{file}")
+    } else {
+        file.to_owned()
+    }
 }
 
 #[test]
@@ -899,31 +903,50 @@ fn openapi_association_replies_conform_through(version: &'static str) {
     let schema = associations_file(version, "associationsSchema.json");
     let typed = client.at(version);
     let deal = id_of(&typed.post("/crm/v3/objects/deals", &json!({"properties": {"dealname": "Renewal"}})));
-    let first = id_of(&typed.post("/crm/v3/objects/contacts", &json!({"properties": {"email": "a@acme.com"}})));
-    let second = id_of(&typed.post("/crm/v3/objects/contacts", &json!({"properties": {"email": "b@acme.com"}})));
+    let first = id_of(&typed.post(
+        "/crm/v3/objects/contacts",
+        &json!({"properties": {"email": "a@acme.com"}}),
+    ));
+    let second = id_of(&typed.post(
+        "/crm/v3/objects/contacts",
+        &json!({"properties": {"email": "b@acme.com"}}),
+    ));
     let put = |path: &str, body: Option<&Value>| {
         let body = body.map(Value::to_string);
         client.send("PUT", path, body.as_deref().map(str::as_bytes))
     };
 
-    let default = put(&format!("{records}/deals/{deal}/associations/default/contacts/{first}"), None);
+    let default = put(
+        &format!("{records}/deals/{deal}/associations/default/contacts/{first}"),
+        None,
+    );
     assert_eq!(default.status, 200, "{:?}", default.json());
     assert_eq!(default.json()["results"][0]["associationSpec"]["associationTypeId"], 3);
-    let key = format!("{records}/{{fromObjectType}}/{{fromObjectId}}/associations/default/{{toObjectType}}/{{toObjectId}}");
+    let key =
+        format!("{records}/{{fromObjectType}}/{{fromObjectId}}/associations/default/{{toObjectType}}/{{toObjectId}}");
     conforms_at(version, &assoc, &key, "put", &default, Patch::Deviations);
 
     let decision_maker = json!([{"associationCategory": "USER_DEFINED", "associationTypeId": 1001}]);
-    let labelled = put(&format!("{records}/deals/{deal}/associations/contacts/{second}"), Some(&decision_maker));
+    let labelled = put(
+        &format!("{records}/deals/{deal}/associations/contacts/{second}"),
+        Some(&decision_maker),
+    );
     assert_eq!(labelled.status, 201, "{:?}", labelled.json());
     assert_eq!(labelled.json()["labels"], json!(["Decision maker"]));
     let one = format!("{records}/{{objectType}}/{{objectId}}/associations/{{toObjectType}}/{{toObjectId}}");
     conforms_at(version, &assoc, &one, "put", &labelled, Patch::Deviations);
 
     let wrong_pair = json!([{"associationCategory": "USER_DEFINED", "associationTypeId": 1005}]);
-    let refused = put(&format!("{records}/deals/{deal}/associations/contacts/{second}"), Some(&wrong_pair));
+    let refused = put(
+        &format!("{records}/deals/{deal}/associations/contacts/{second}"),
+        Some(&wrong_pair),
+    );
     assert_eq!(refused.status, 400);
     conforms_at(version, &assoc, &one, "put", &refused, Patch::Deviations);
-    let missing = put(&format!("{records}/deals/{deal}/associations/contacts/999999"), Some(&decision_maker));
+    let missing = put(
+        &format!("{records}/deals/{deal}/associations/contacts/999999"),
+        Some(&decision_maker),
+    );
     assert_eq!(missing.status, 404);
     conforms_at(version, &assoc, &one, "put", &missing, Patch::Deviations);
 
@@ -937,10 +960,15 @@ fn openapi_association_replies_conform_through(version: &'static str) {
         assert_eq!(after.as_deref(), Some(first.as_str()));
         let key = format!("{records}/{{objectType}}/{{objectId}}/associations/{{toObjectType}}");
         conforms_at(version, &assoc, &key, "get", &listed, Patch::Deviations);
-        let rest = client.get(&format!("{records}/deals/{deal}/associations/contacts?limit=1&after={first}"));
+        let rest = client.get(&format!(
+            "{records}/deals/{deal}/associations/contacts?limit=1&after={first}"
+        ));
         let types = &rest.json()["results"][0]["associationTypes"];
-        assert_eq!(types, &json!([{"category": "HUBSPOT_DEFINED", "typeId": 3},
-            {"category": "USER_DEFINED", "typeId": 1001, "label": "Decision maker"}]));
+        assert_eq!(
+            types,
+            &json!([{"category": "HUBSPOT_DEFINED", "typeId": 3},
+            {"category": "USER_DEFINED", "typeId": 1001, "label": "Decision maker"}])
+        );
         assert!(rest.json().get("paging").is_none());
         conforms_at(version, &assoc, &key, "get", &rest, Patch::Deviations);
     }
@@ -954,7 +982,10 @@ fn openapi_association_replies_conform_through(version: &'static str) {
     assert_eq!(read.json()["numErrors"], 1);
     assert_eq!(read.json()["results"][0]["to"].as_array().map(Vec::len), Some(2));
     conforms_at(version, &assoc, &read_key, "post", &read, Patch::Deviations);
-    let read = client.post(&format!("{batch}/deals/contacts/batch/read"), &json!({"inputs": [{"id": deal}]}));
+    let read = client.post(
+        &format!("{batch}/deals/contacts/batch/read"),
+        &json!({"inputs": [{"id": deal}]}),
+    );
     assert_eq!(read.status, 200);
     conforms_at(version, &assoc, &read_key, "post", &read, Patch::Deviations);
 
@@ -979,15 +1010,26 @@ fn openapi_association_replies_conform_through(version: &'static str) {
         let key = format!("{batch}/{{fromObjectType}}/{{toObjectType}}/batch/labels/archive");
         conforms_at(version, &assoc, &key, "post", &archive, Patch::Deviations);
     }
-    let read = typed.get(&format!("/crm/v3/objects/deals/{deal}?associations=contacts")).json();
+    let read = typed
+        .get(&format!("/crm/v3/objects/deals/{deal}?associations=contacts"))
+        .json();
     let kinds: Vec<&str> = read["associations"]["contacts"]["results"]
         .as_array()
         .map(|items| items.iter().filter_map(|item| item["type"].as_str()).collect())
         .unwrap_or_default();
-    assert_eq!(kinds, ["deal_to_contact", "deal_to_contact"], "the label went, the plain type stayed");
+    assert_eq!(
+        kinds,
+        ["deal_to_contact", "deal_to_contact"],
+        "the label went, the plain type stayed"
+    );
 
     let removed = client.delete(&format!("{records}/deals/{deal}/associations/contacts/{second}"));
     assert_eq!(removed.status, 204);
     let read = typed.get(&format!("/crm/v3/objects/deals/{deal}?associations=contacts"));
-    assert_eq!(read.json()["associations"]["contacts"]["results"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        read.json()["associations"]["contacts"]["results"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
 }

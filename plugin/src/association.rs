@@ -198,7 +198,9 @@ fn id_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Erro
     match Value::deserialize(deserializer)? {
         Value::String(text) => Ok(text),
         Value::Number(number) => Ok(number.to_string()),
-        other => Err(de::Error::custom(format!("an id must be text or a number, not {other}"))),
+        other => Err(de::Error::custom(format!(
+            "an id must be text or a number, not {other}"
+        ))),
     }
 }
 
@@ -224,10 +226,7 @@ fn check_id(id: &str, field: Field) -> Result<(), Error> {
     } else {
         Err(Error::invalid(
             &path,
-            format!(
-                "`{}` is not a HubSpot record id (record ids are digits)",
-                shorten(id)
-            ),
+            format!("`{}` is not a HubSpot record id (record ids are digits)", shorten(id)),
         ))
     }
 }
@@ -241,7 +240,10 @@ fn check_label(label: &str) -> Result<(), Error> {
         ));
     }
     if label.chars().count() > MAX_NAME_CHARS {
-        return Err(Error::invalid(&path, format!("must be at most {MAX_NAME_CHARS} characters")));
+        return Err(Error::invalid(
+            &path,
+            format!("must be at most {MAX_NAME_CHARS} characters"),
+        ));
     }
     if label.chars().any(char::is_control) {
         return Err(Error::invalid(&path, "must not contain control characters"));
@@ -422,7 +424,11 @@ pub fn remove_first(request: &RemoveAssociationRequest, version: ApiVersion) -> 
 
 /// `GET {association labels}/{type}/{toType}/labels`.
 pub fn labels(request: &AssociationLabelsRequest, version: ApiVersion) -> Result<HttpRequest, Error> {
-    let ends = ends(Action::GetAssociationLabels, &request.object_type, &request.to_object_type)?;
+    let ends = ends(
+        Action::GetAssociationLabels,
+        &request.object_type,
+        &request.to_object_type,
+    )?;
     Ok(labels_http(version, &ends))
 }
 
@@ -508,7 +514,11 @@ fn choose(types: &[AssociationLabel], given: Given<'_>, ends: &Ends<'_>) -> Resu
             let wanted = label.trim();
             let matching = types
                 .iter()
-                .filter(|kind| kind.label.as_deref().is_some_and(|name| name.trim().eq_ignore_ascii_case(wanted)))
+                .filter(|kind| {
+                    kind.label
+                        .as_deref()
+                        .is_some_and(|name| name.trim().eq_ignore_ascii_case(wanted))
+                })
                 .collect();
             (Field::Label, matching)
         }
@@ -652,7 +662,11 @@ mod tests {
         let ends = ends(Action::Associate, "deals", "contacts").unwrap();
         let unresolved = choose(&types(), Given::Label("Mentor"), &ends).unwrap_err();
         assert_eq!(unresolved.labels, ["Decision maker", "Champion"]);
-        assert!(unresolved.message.contains("no association label `Mentor` from deals to contacts"));
+        assert!(
+            unresolved
+                .message
+                .contains("no association label `Mentor` from deals to contacts")
+        );
         assert!(unresolved.message.contains("`Champion` (USER_DEFINED 1003)"));
         assert!(unresolved.message.contains("unlabelled (HUBSPOT_DEFINED 3)"));
         match unresolved.into_error() {
@@ -672,7 +686,11 @@ mod tests {
             },
         ];
         let ambiguous = choose(&twice, Given::Label("OWNER"), &ends).unwrap_err();
-        assert!(ambiguous.message.starts_with("2 association types"), "{}", ambiguous.message);
+        assert!(
+            ambiguous.message.starts_with("2 association types"),
+            "{}",
+            ambiguous.message
+        );
     }
 
     #[test]
@@ -796,7 +814,10 @@ mod tests {
             type_id: 1005,
         };
         let one = remove(&request, &ends, Some(kind), ApiVersion::named("v3").unwrap());
-        assert_eq!(one.path_and_query, "/crm/v4/associations/contacts/companies/batch/labels/archive");
+        assert_eq!(
+            one.path_and_query,
+            "/crm/v4/associations/contacts/companies/batch/labels/archive"
+        );
         let body: Value = serde_json::from_slice(one.body.as_deref().unwrap()).unwrap();
         assert_eq!(
             body,

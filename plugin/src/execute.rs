@@ -274,7 +274,8 @@ pub fn get_associations<T: Transport, R: DeserializeOwned>(
     let version = lookups.version();
     let resolved = resolve(&mut lookups, request)?;
     let request = resolved.as_ref().unwrap_or(request);
-    let page = |after: Option<&String>, _: usize| association::associations_page(request, version, after.map(String::as_str));
+    let page =
+        |after: Option<&String>, _: usize| association::associations_page(request, version, after.map(String::as_str));
     if version.reads_record_associations {
         lookups.collect_pages::<Page<R>, String>(
             None,

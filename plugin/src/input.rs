@@ -11,9 +11,9 @@ use crate::limits::{
     MIN_SEARCH_LIMIT,
 };
 use crate::request::{
-    ActionRequest, ArchiveRequest, AssociateRequest, AssociationLabelsRequest, AssociationsRequest,
-    RemoveAssociationRequest, AssociationCategory, AssociationInput, AssociationType, CreateRequest, ListRequest,
-    OwnersRequest, PipelinesRequest, PropertiesRequest, ReadRequest, StageRequest, UpdateRequest,
+    ActionRequest, ArchiveRequest, AssociateRequest, AssociationCategory, AssociationInput, AssociationLabelsRequest,
+    AssociationType, AssociationsRequest, CreateRequest, ListRequest, OwnersRequest, PipelinesRequest,
+    PropertiesRequest, ReadRequest, RemoveAssociationRequest, StageRequest, UpdateRequest,
 };
 use crate::search::{Arity, Filter, Operand, Operator, SearchRequest, Sort, SortDirection, operator_names};
 use crate::validate::shorten;

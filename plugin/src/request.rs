@@ -2,7 +2,9 @@
 //! (see [`crate::input`]) and `crm` converts its WIT records into.
 
 use crate::action::Action;
-pub use crate::association::{AssociateRequest, AssociationLabelsRequest, AssociationsRequest, RemoveAssociationRequest};
+pub use crate::association::{
+    AssociateRequest, AssociationLabelsRequest, AssociationsRequest, RemoveAssociationRequest,
+};
 use crate::search::SearchRequest;
 
 /// Who defined an association type.

@@ -39,7 +39,11 @@ fn env(version: &str) -> Env {
 
 /// The path prefix of a record's associations under `version`.
 fn records_prefix(version: &str) -> String {
-    if version == "v3" { "/crm/v4/objects".to_owned() } else { format!("/crm/objects/{version}") }
+    if version == "v3" {
+        "/crm/v4/objects".to_owned()
+    } else {
+        format!("/crm/objects/{version}")
+    }
 }
 
 /// The labels of each association to `to_id` in a get-associations answer.
@@ -75,7 +79,10 @@ pub(crate) fn associations_default_and_labelled_are_made_read_and_listed_under_e
         let prefix = records_prefix(version);
         let default = json!({"entity": "deals", "entityId": DEAL, "toEntity": "contacts", "toEntityId": FIRST});
         let answer = env.ok("associate", &default.to_string());
-        assert_eq!(answer["results"][0]["associationSpec"]["associationTypeId"], 3, "{version}: {answer}");
+        assert_eq!(
+            answer["results"][0]["associationSpec"]["associationTypeId"], 3,
+            "{version}: {answer}"
+        );
         assert_eq!(
             env.only_request().path,
             format!("{prefix}/deals/{DEAL}/associations/default/contacts/{FIRST}")
@@ -93,7 +100,10 @@ pub(crate) fn associations_default_and_labelled_are_made_read_and_listed_under_e
             format!("/crm/associations/{version}/deals/contacts/labels")
         };
         assert_eq!(
-            requests.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>(),
+            requests
+                .iter()
+                .map(|r| format!("{} {}", r.method, r.path))
+                .collect::<Vec<_>>(),
             [
                 format!("GET {labels_path}"),
                 format!("PUT {prefix}/deals/{DEAL}/associations/contacts/{SECOND}")
@@ -116,14 +126,22 @@ pub(crate) fn associations_default_and_labelled_are_made_read_and_listed_under_e
             .iter()
             .filter_map(|item| item["type"].as_str())
             .collect();
-        assert_eq!(kinds, ["deal_to_contact", "deal_to_contact", "decision_maker"], "{version}");
+        assert_eq!(
+            kinds,
+            ["deal_to_contact", "deal_to_contact", "decision_maker"],
+            "{version}"
+        );
 
         let listed = env.ok(
             "get-associations",
             &json!({"entity": "deals", "entityId": DEAL, "toEntity": "contacts"}).to_string(),
         );
         assert_eq!(labels_of(&listed, FIRST), [Value::Null], "{version}: {listed}");
-        assert_eq!(labels_of(&listed, SECOND), [Value::Null, json!("Decision maker")], "{version}");
+        assert_eq!(
+            labels_of(&listed, SECOND),
+            [Value::Null, json!("Decision maker")],
+            "{version}"
+        );
 
         // By type id, its category looked up with the labels.
         let by_id = json!({"entity": "contacts", "entityId": FIRST, "toEntity": "companies", "toEntityId": COMPANY,
@@ -133,7 +151,11 @@ pub(crate) fn associations_default_and_labelled_are_made_read_and_listed_under_e
             "get-associations",
             &json!({"entity": "companies", "entityId": COMPANY, "toEntity": "contacts"}).to_string(),
         );
-        assert_eq!(labels_of(&listed, FIRST), [Value::Null, json!("Former employee")], "{version}");
+        assert_eq!(
+            labels_of(&listed, FIRST),
+            [Value::Null, json!("Former employee")],
+            "{version}"
+        );
 
         let labels = env.ok(
             "get-association-labels",
@@ -155,12 +177,19 @@ pub(crate) fn associations_of_a_record_are_read_across_every_page_under_every_ve
     for version in API_VERSIONS {
         let env = env(version);
         let contacts: Vec<(String, Vec<(String, String)>)> = (0..MANY)
-            .map(|n| (format!("{}", 40_000_000 + n), vec![("email".to_owned(), format!("c{n}@example.com"))]))
+            .map(|n| {
+                (
+                    format!("{}", 40_000_000 + n),
+                    vec![("email".to_owned(), format!("c{n}@example.com"))],
+                )
+            })
             .collect();
         let ids: Vec<String> = contacts.iter().map(|(id, _)| id.clone()).collect();
         env.mock.seed_records("contacts", contacts).expect("contacts seeded");
         for id in &ids {
-            env.mock.seed_association("deals", DEAL, "contacts", id, 3).expect("associated");
+            env.mock
+                .seed_association("deals", DEAL, "contacts", id, 3)
+                .expect("associated");
         }
         env.clear();
         let listed = env.ok(
@@ -178,12 +207,18 @@ pub(crate) fn associations_of_a_record_are_read_across_every_page_under_every_ve
         let requests = env.requests();
         assert_eq!(requests.len(), 2, "{version}: two pages");
         if version == "2026-09" {
-            assert!(requests.iter().all(|r| r.method == "POST"
-                && r.path == "/crm/associations/2026-09/deals/contacts/batch/read"));
+            assert!(
+                requests
+                    .iter()
+                    .all(|r| r.method == "POST" && r.path == "/crm/associations/2026-09/deals/contacts/batch/read")
+            );
             let second: Value = serde_json::from_slice(&requests[1].body).expect("JSON");
             assert_eq!(second["inputs"][0]["after"], ids[499].as_str());
         } else {
-            assert_eq!(requests[1].query.as_deref(), Some(format!("limit=500&after={}", ids[499]).as_str()));
+            assert_eq!(
+                requests[1].query.as_deref(),
+                Some(format!("limit=500&after={}", ids[499]).as_str())
+            );
         }
         // A record without associations has none, under the batch read too.
         let none = env.ok(
@@ -198,8 +233,12 @@ pub(crate) fn associations_of_a_record_are_read_across_every_page_under_every_ve
 pub(crate) fn associations_removing_one_label_keeps_the_rest_and_removing_without_label_removes_all() {
     for version in API_VERSIONS {
         let env = env(version);
-        env.mock.seed_association("deals", DEAL, "contacts", SECOND, 1001).expect("decision maker");
-        env.mock.seed_association("deals", DEAL, "contacts", SECOND, 1003).expect("champion");
+        env.mock
+            .seed_association("deals", DEAL, "contacts", SECOND, 1001)
+            .expect("decision maker");
+        env.mock
+            .seed_association("deals", DEAL, "contacts", SECOND, 1003)
+            .expect("champion");
         let list = json!({"entity": "deals", "entityId": DEAL, "toEntity": "contacts"}).to_string();
         let one = json!({"entity": "deals", "entityId": DEAL, "toEntity": "contacts", "toEntityId": SECOND,
             "label": "champion"});
@@ -209,8 +248,16 @@ pub(crate) fn associations_removing_one_label_keeps_the_rest_and_removing_withou
             answer,
             json!({"entityId": DEAL, "toEntityId": SECOND, "removed": true, "label": "champion"})
         );
-        let batch = if version == "v3" { "/crm/v4/associations".to_owned() } else { format!("/crm/associations/{version}") };
-        assert_eq!(writes(&env), [format!("POST {batch}/deals/contacts/batch/labels/archive")], "{version}");
+        let batch = if version == "v3" {
+            "/crm/v4/associations".to_owned()
+        } else {
+            format!("/crm/associations/{version}")
+        };
+        assert_eq!(
+            writes(&env),
+            [format!("POST {batch}/deals/contacts/batch/labels/archive")],
+            "{version}"
+        );
         assert_eq!(
             labels_of(&env.ok("get-associations", &list), SECOND),
             [Value::Null, json!("Decision maker")],
@@ -222,7 +269,10 @@ pub(crate) fn associations_removing_one_label_keeps_the_rest_and_removing_withou
         env.ok("remove-association", &all.to_string());
         assert_eq!(
             writes(&env),
-            [format!("DELETE {}/contacts/{SECOND}/associations/deals/{DEAL}", records_prefix(version))]
+            [format!(
+                "DELETE {}/contacts/{SECOND}/associations/deals/{DEAL}",
+                records_prefix(version)
+            )]
         );
         assert_eq!(env.ok("get-associations", &list)["results"], json!([]), "{version}");
     }
@@ -249,9 +299,18 @@ fn associations_an_unknown_label_is_invalid_input_listing_the_labels_and_writes_
     // Bad ids are refused before anything is sent.
     env.clear();
     for (input, path) in [
-        (json!({"entity": "deals", "entityId": "", "toEntity": "contacts", "toEntityId": FIRST}), "entityId"),
-        (json!({"entity": "deals", "entityId": DEAL, "toEntity": "contacts", "toEntityId": "ann"}), "toEntityId"),
-        (json!({"entity": "deals", "entityId": DEAL, "toEntity": "contact", "toEntityId": FIRST}), "toEntity"),
+        (
+            json!({"entity": "deals", "entityId": "", "toEntity": "contacts", "toEntityId": FIRST}),
+            "entityId",
+        ),
+        (
+            json!({"entity": "deals", "entityId": DEAL, "toEntity": "contacts", "toEntityId": "ann"}),
+            "toEntityId",
+        ),
+        (
+            json!({"entity": "deals", "entityId": DEAL, "toEntity": "contact", "toEntityId": FIRST}),
+            "toEntity",
+        ),
     ] {
         match env.invoke("associate", &input.to_string()) {
             Err(Error::InvalidInput(problem)) => assert_eq!(problem.path, path, "{input}"),
@@ -281,7 +340,10 @@ fn associations_dry_runs_send_only_reads_and_plan_what_the_writes_then_send() {
         env.clear();
         env.ok("associate", &input.to_string());
         let sent = env.requests().into_iter().find(|r| r.method == "PUT").expect("the PUT");
-        assert_eq!((planned["method"].as_str(), planned["path"].as_str()), (Some("PUT"), Some(sent.path.as_str())));
+        assert_eq!(
+            (planned["method"].as_str(), planned["path"].as_str()),
+            (Some("PUT"), Some(sent.path.as_str()))
+        );
 
         env.clear();
         let preview = env.ok(
@@ -300,7 +362,10 @@ fn associations_dry_runs_send_only_reads_and_plan_what_the_writes_then_send() {
         );
         assert_eq!(unknown["requests"], json!([]), "{unknown}");
         assert_eq!(unknown["problems"][0]["property"], "label");
-        assert_eq!(unknown["problems"][0]["allowedValues"], json!(["Decision maker", "Champion"]));
+        assert_eq!(
+            unknown["problems"][0]["allowedValues"],
+            json!(["Decision maker", "Champion"])
+        );
         assert!(writes(&env).is_empty(), "{version}");
     }
 }
@@ -360,8 +425,16 @@ pub(crate) fn associations_typed_functions_associate_list_label_and_remove() {
     })
     .result
     .expect("labels");
-    assert!(labels.iter().any(|kind| kind.type_id == 1 && kind.label.as_deref() == Some("Primary")));
-    assert!(labels.iter().any(|kind| kind.type_id == 1005 && kind.label.as_deref() == Some("Former employee")));
+    assert!(
+        labels
+            .iter()
+            .any(|kind| kind.type_id == 1 && kind.label.as_deref() == Some("Primary"))
+    );
+    assert!(
+        labels
+            .iter()
+            .any(|kind| kind.type_id == 1005 && kind.label.as_deref() == Some("Former employee"))
+    );
 
     let remove = crm::RemoveAssociationRequest {
         object_type: "deals".to_owned(),
@@ -411,7 +484,15 @@ fn cli(args: &[&str], env: Option<&Env>) -> Value {
 #[test]
 pub(crate) fn cli_associates_lists_and_removes_against_a_mock() {
     // The README's examples, against the CLI's own mock.
-    let labels = cli(&["invoke", "get-association-labels", r#"{"entity":"deals","toEntity":"contacts"}"#, "--mock"], None);
+    let labels = cli(
+        &[
+            "invoke",
+            "get-association-labels",
+            r#"{"entity":"deals","toEntity":"contacts"}"#,
+            "--mock",
+        ],
+        None,
+    );
     assert_eq!(labels["results"][1]["label"], "Decision maker", "{labels}");
     let made = cli(
         &[
@@ -424,10 +505,19 @@ pub(crate) fn cli_associates_lists_and_removes_against_a_mock() {
     );
     assert_eq!(made["labels"], json!(["Decision maker"]), "{made}");
     let listed = cli(
-        &["invoke", "get-associations", r#"{"entity":"contacts","entityId":"10000001","toEntity":"companies"}"#, "--mock"],
+        &[
+            "invoke",
+            "get-associations",
+            r#"{"entity":"contacts","entityId":"10000001","toEntity":"companies"}"#,
+            "--mock",
+        ],
         None,
     );
-    assert!(listed["results"].as_array().is_some(), "{listed}");
+    assert_eq!(listed["results"][0]["toObjectId"], "20000001", "{listed}");
+    assert_eq!(
+        listed["results"][0]["associationTypes"][0]["label"], "Primary",
+        "{listed}"
+    );
     let planned = cli(
         &[
             "invoke",

@@ -3,11 +3,11 @@
 use super::bindings::exports::connector::hubspot::crm;
 use super::bindings::exports::connector::hubspot::types as wit;
 use crate::action::Action;
+use crate::answer::{CrmRecord, Owner, Pipeline, PipelineStage, PropertyDefinition, SearchPage};
 use crate::association::{
     AssociateRequest, AssociatedObject, AssociationLabel, AssociationLabelsRequest, AssociationWrite,
     AssociationsRequest, RemoveAssociationRequest,
 };
-use crate::answer::{CrmRecord, Owner, Pipeline, PipelineStage, PropertyDefinition, SearchPage};
 use crate::connection::Connection;
 use crate::connection_test::{Access, ConnectionReport, ScopeSource};
 use crate::dry_run::{WritePreview, WriteRequest};
@@ -140,7 +140,9 @@ pub fn association_labels_request(request: crm::AssociationLabelsRequest) -> Ass
 
 pub fn association_write(request: crm::AssociationWrite) -> (Action, AssociationWrite) {
     match request {
-        crm::AssociationWrite::Associate(request) => (Action::Associate, AssociationWrite::Associate(associate(request))),
+        crm::AssociationWrite::Associate(request) => {
+            (Action::Associate, AssociationWrite::Associate(associate(request)))
+        }
         crm::AssociationWrite::Remove(request) => (
             Action::RemoveAssociation,
             AssociationWrite::Remove(remove_association(request)),
