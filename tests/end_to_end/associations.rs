@@ -32,7 +32,9 @@ fn env(version: &str) -> Env {
         ("companies", COMPANY, ("name", "Acme")),
         ("deals", DEAL, ("dealname", "Acme renewal")),
     ] {
-        env.mock.seed_record(kind, id, &[name]).expect("record seeded");
+        env.mock
+            .seed_record(kind, id, &[name])
+            .unwrap_or_else(|error| panic!("{kind} {id}: {error}"));
     }
     env
 }
@@ -50,13 +52,13 @@ fn records_prefix(version: &str) -> String {
 fn labels_of(answer: &Value, to_id: &str) -> Vec<Value> {
     answer["results"]
         .as_array()
-        .expect("results")
+        .unwrap_or_else(|| panic!("no results in {answer}"))
         .iter()
         .find(|item| item["toObjectId"] == to_id)
         .map(|item| {
             item["associationTypes"]
                 .as_array()
-                .expect("types")
+                .unwrap_or_else(|| panic!("no types in {item}"))
                 .iter()
                 .map(|kind| kind.get("label").cloned().unwrap_or(Value::Null))
                 .collect()
@@ -476,7 +478,9 @@ fn cli(args: &[&str], env: Option<&Env>) -> Value {
             .env(TOKEN_VARIABLE, &env.connection.access_token)
             .args(["--api-base", &env.mock.base_url()]);
     }
-    let output = command.output().expect("the harness runs");
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("the harness does not run: {error}"));
     assert_eq!(output.status.code(), Some(0), "{args:?}: {output:#?}");
     serde_json::from_slice(&output.stdout).unwrap_or_else(|error| panic!("{args:?}: stdout is not JSON: {error}"))
 }
