@@ -119,9 +119,13 @@ fuzz_target!(|data: &[u8]| {
     if let Err(Error::InvalidInput(problem)) = &result {
         // Only a name that the account's owners or schemas do not know is
         // found wrong after reading them; nothing else is sent first.
-        let path_of = |url: &str| url.split_once("/crm").map_or(String::new(), |(_, rest)| format!("/crm{rest}"));
+        let path_of = |url: &str| {
+            url.split_once("/crm")
+                .map_or(String::new(), |(_, rest)| format!("/crm{rest}"))
+        };
         assert!(
-            sent.iter().all(|request| request.method == Method::Get && is_lookup(&path_of(&request.url))),
+            sent.iter()
+                .all(|request| request.method == Method::Get && is_lookup(&path_of(&request.url))),
             "invalid-input ({problem:?}) after {} requests were sent",
             sent.len()
         );
@@ -188,7 +192,10 @@ fuzz_target!(|data: &[u8]| {
     }
     // A dry run only reads: the type's property definitions and lookups.
     if input::parse_call(action, &script.input).is_ok_and(|call| call.dry_run) {
-        assert!(sent.iter().all(|request| request.method == Method::Get), "a dry run wrote");
+        assert!(
+            sent.iter().all(|request| request.method == Method::Get),
+            "a dry run wrote"
+        );
         return;
     }
     let parsed = input::parse(action, &script.input).ok();
@@ -208,7 +215,7 @@ fuzz_target!(|data: &[u8]| {
     let path_only = |url: &str| url.split_once('?').map_or(url, |(path, _)| path).to_owned();
     match action {
         // Pages of one listing: the same path, each cursor once.
-        Action::List => {
+        Action::List | Action::GetAssociations => {
             for request in &own {
                 assert_eq!(request.method, Method::Get);
                 if !looked_up {
@@ -226,7 +233,14 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         // Listings of lookup paths only.
-        Action::GetOwners | Action::GetObjectTypes => assert!(own.is_empty(), "{own:?}"),
+        Action::GetOwners | Action::GetObjectTypes | Action::GetAssociationLabels => {
+            assert!(own.is_empty(), "{own:?}");
+        }
+        // An association write after its label was read: the write only.
+        Action::Associate | Action::RemoveAssociation if built.method == Method::Get => {
+            assert!(own.len() <= policy.max_attempts as usize, "{} writes", own.len());
+            assert!(own.iter().all(|request| request.method != Method::Get), "{own:?}");
+        }
         _ => {
             assert!(
                 own.len() <= policy.max_attempts as usize,

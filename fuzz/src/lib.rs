@@ -19,23 +19,41 @@ use hubspot_connector::transport::{Delivery, SendError};
 use serde_json::{Map, Value};
 
 /// The only prefixes a built request's path may start with.
-pub const PATH_PREFIXES: [&str; 5] = [
+pub const PATH_PREFIXES: [&str; 8] = [
     "/crm/v3/objects/",
     "/crm/v3/pipelines/",
     "/crm/v3/properties/",
     "/crm/v3/owners",
     "/crm-object-schemas/v3/schemas",
+    "/crm/v4/objects/",
+    "/crm/v4/associations/",
+    "/crm/associations/v4/",
 ];
 
 /// Whether `path` is a read the connector makes to resolve names (owners,
-/// custom object schemas, one property's definition) rather than the
-/// action's own request.
+/// custom object schemas, one property's definition, the association labels
+/// between two types) rather than the action's own request.
 pub fn is_lookup(path: &str) -> bool {
     let path = path.split_once('?').map_or(path, |(path, _)| path);
     let one_property = path
         .strip_prefix("/crm/v3/properties/")
         .is_some_and(|rest| rest.matches('/').count() == 1);
-    path.starts_with("/crm/v3/owners") || path.starts_with("/crm-object-schemas/v3/schemas") || one_property
+    let labels = path
+        .strip_prefix("/crm/associations/v4/")
+        .is_some_and(|rest| rest.ends_with("/labels") && rest.matches('/').count() == 2);
+    path.starts_with("/crm/v3/owners") || path.starts_with("/crm-object-schemas/v3/schemas") || one_property || labels
+}
+
+/// Whether an association write needs the pair's labels read first: a label,
+/// or a type id without its category.
+fn needs_labels(request: &ActionRequest) -> bool {
+    match request {
+        ActionRequest::Associate(associate) => {
+            associate.label.is_some() || (associate.type_id.is_some() && associate.category.is_none())
+        }
+        ActionRequest::RemoveAssociation(remove) => remove.label.is_some(),
+        _ => false,
+    }
 }
 
 /// The API version the targets build requests for: the one whose paths
@@ -217,8 +235,61 @@ fn expected_url(request: &ActionRequest) -> Result<ExpectedUrl, String> {
             vec!["crm".into(), "v3".into(), "owners".into()]
         }
         ActionRequest::GetObjectTypes => vec!["crm-object-schemas".into(), "v3".into(), "schemas".into()],
+        ActionRequest::GetAssociationLabels(labels) => labels_url(&labels.object_type, &labels.to_object_type)?,
+        ActionRequest::Associate(associate) if needs_labels(request) => {
+            labels_url(&associate.object_type, &associate.to_object_type)?
+        }
+        ActionRequest::RemoveAssociation(remove) if needs_labels(request) => {
+            labels_url(&remove.object_type, &remove.to_object_type)?
+        }
+        ActionRequest::Associate(associate) => {
+            let mut segments = record_associations_url(&associate.object_type, &associate.record_id)?;
+            if associate.type_id.is_none() {
+                segments.push("default".into());
+            }
+            segments.extend([
+                object_segment(&associate.to_object_type)?,
+                associate.to_record_id.clone(),
+            ]);
+            segments
+        }
+        ActionRequest::RemoveAssociation(remove) => {
+            let mut segments = record_associations_url(&remove.object_type, &remove.record_id)?;
+            segments.extend([object_segment(&remove.to_object_type)?, remove.to_record_id.clone()]);
+            segments
+        }
+        ActionRequest::GetAssociations(associations) => {
+            query.push(("limit", "500".into()));
+            let mut segments = record_associations_url(&associations.object_type, &associations.record_id)?;
+            segments.push(object_segment(&associations.to_object_type)?);
+            segments
+        }
     };
     Ok(ExpectedUrl { segments, query })
+}
+
+/// `/crm/associations/v4/{from}/{to}/labels`, decoded.
+fn labels_url(from: &str, to: &str) -> Result<Vec<String>, String> {
+    Ok(vec![
+        "crm".into(),
+        "associations".into(),
+        "v4".into(),
+        object_segment(from)?,
+        object_segment(to)?,
+        "labels".into(),
+    ])
+}
+
+/// `/crm/v4/objects/{type}/{id}/associations`, decoded.
+fn record_associations_url(object_type: &str, id: &str) -> Result<Vec<String>, String> {
+    Ok(vec![
+        "crm".into(),
+        "v4".into(),
+        "objects".into(),
+        object_segment(object_type)?,
+        id.to_owned(),
+        "associations".into(),
+    ])
 }
 
 /// The query keys each action may send.
@@ -242,6 +313,7 @@ fn known_query_keys(action: Action) -> &'static [&'static str] {
             "after",
         ],
         Action::GetOwners => &["limit", "email", "archived"],
+        Action::GetAssociations => &["limit"],
         _ => &[],
     }
 }
@@ -294,12 +366,17 @@ pub fn check_request(request: &ActionRequest, http: &HttpRequest) -> Result<(), 
         return Err(format!("query decodes to {pairs:?}, expected {expected_pairs:?}"));
     }
 
-    let (method, has_body, repeatable) = match action {
-        Action::Create => (Method::Post, true, Repeatable::OnlyIfUnprocessed),
-        Action::Search => (Method::Post, true, Repeatable::Yes),
-        Action::Update => (Method::Patch, true, Repeatable::Yes),
-        Action::Archive => (Method::Delete, false, Repeatable::Yes),
-        _ => (Method::Get, false, Repeatable::Yes),
+    let (method, has_body, repeatable) = match request {
+        _ if needs_labels(request) => (Method::Get, false, Repeatable::Yes),
+        ActionRequest::Associate(associate) => (Method::Put, associate.type_id.is_some(), Repeatable::Yes),
+        ActionRequest::RemoveAssociation(_) => (Method::Delete, false, Repeatable::Yes),
+        _ => match action {
+            Action::Create => (Method::Post, true, Repeatable::OnlyIfUnprocessed),
+            Action::Search => (Method::Post, true, Repeatable::Yes),
+            Action::Update => (Method::Patch, true, Repeatable::Yes),
+            Action::Archive => (Method::Delete, false, Repeatable::Yes),
+            _ => (Method::Get, false, Repeatable::Yes),
+        },
     };
     if (http.method, http.body.is_some(), http.repeatable) != (method, has_body, repeatable) {
         return Err(format!(
@@ -327,6 +404,18 @@ fn properties_json(properties: &[(String, String)]) -> Value {
 }
 
 fn check_body(request: &ActionRequest, body: &Value) -> Result<(), String> {
+    if let ActionRequest::Associate(associate) = request {
+        let category = associate.category.map(|category| category.name());
+        let expected = serde_json::json!([{
+            "associationCategory": category,
+            "associationTypeId": associate.type_id,
+        }]);
+        return if body == &expected {
+            Ok(())
+        } else {
+            Err(format!("associate body {body} is not the type given"))
+        };
+    }
     let object = body.as_object().ok_or("body is not a JSON object")?;
     match request {
         ActionRequest::Create(create) => {
