@@ -14,8 +14,9 @@
 //! whose answer lists the same `{toObjectId, associationTypes}` items and
 //! pages them with the same `after` cursor, given in the body.
 
-use serde::de::{DeserializeOwned, Deserializer};
+use serde::de::Deserializer;
 use serde::{Deserialize, de};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::action::Action;
@@ -23,11 +24,11 @@ use crate::answer::{Decode, Paged, Paging};
 use crate::api_version::{ApiVersion, Family};
 use crate::dry_run::{PlannedRequest, WritePreview, WriteProblem, planned};
 use crate::entity::ObjectType;
-use crate::error::Error;
+use crate::error::{Error, TransportError, TransportFailure};
 use crate::http::{HttpRequest, Method, PathBuilder, Repeatable};
 use crate::input_path::{Field, InputPath};
 use crate::limits::{MAX_ASSOCIATIONS_PAGE, MAX_NAME_CHARS};
-use crate::lookup::Lookups;
+use crate::lookup::{Collected, Lookups};
 use crate::request::{AssociationCategory, AssociationType};
 use crate::transport::Transport;
 use crate::validate::{self, shorten};
@@ -135,34 +136,54 @@ impl Decode for LabelList {
     }
 }
 
+/// The associated records a listing read, decoded; an item of the wrong
+/// shape makes the answer malformed, as a page of the wrong shape would.
+pub fn associated_objects(collected: Collected<Box<RawValue>>) -> Result<Vec<AssociatedObject>, Error> {
+    collected
+        .results
+        .iter()
+        .map(|item| {
+            serde_json::from_str(item.get()).map_err(|error| {
+                Error::Transport(TransportError {
+                    kind: TransportFailure::MalformedResponse,
+                    message: format!("HubSpot's answer does not have the documented shape: {error}"),
+                    status: Some(200),
+                    attempts: collected.pages,
+                })
+            })
+        })
+        .collect()
+}
+
 /// One page of the batch read of one record's associations: the `to` items
-/// of its one result, and that result's cursor. HubSpot answers a record
-/// without associations with no result and an error that says so.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BatchAssociations<R> {
+/// of its one result as HubSpot sent them, and that result's cursor. HubSpot
+/// answers a record without associations with no result and an error that
+/// says so.
+#[derive(Debug)]
+pub struct BatchAssociations {
     /// The associated records on this page.
-    pub to: Vec<R>,
+    pub to: Vec<Box<RawValue>>,
     /// The cursor to the next page.
     pub paging: Option<Paging>,
 }
 
 #[derive(Deserialize)]
-struct BatchAnswer<R> {
-    #[serde(default = "Vec::new")]
-    results: Vec<BatchResult<R>>,
+struct BatchAnswer {
+    #[serde(default)]
+    results: Vec<BatchResult>,
 }
 
 #[derive(Deserialize)]
-struct BatchResult<R> {
-    #[serde(default = "Vec::new")]
-    to: Vec<R>,
+struct BatchResult {
+    #[serde(default)]
+    to: Vec<Box<RawValue>>,
     #[serde(default)]
     paging: Option<Paging>,
 }
 
-impl<R: DeserializeOwned> Decode for BatchAssociations<R> {
+impl Decode for BatchAssociations {
     fn decode(body: String) -> Result<Self, String> {
-        let answer: BatchAnswer<R> = crate::answer::shaped(&body)?;
+        let answer: BatchAnswer = crate::answer::shaped(&body)?;
         let mut to = Vec::new();
         let mut paging = None;
         for result in answer.results {
@@ -173,18 +194,18 @@ impl<R: DeserializeOwned> Decode for BatchAssociations<R> {
     }
 }
 
-impl<R: DeserializeOwned> Paged for BatchAssociations<R> {
-    type Item = R;
+impl Paged for BatchAssociations {
+    type Item = Box<RawValue>;
     fn next_after(&self) -> Option<&str> {
         self.paging.as_ref()?.next.as_ref().map(|next| next.after.as_str())
     }
     fn total(&self) -> Option<u64> {
         None
     }
-    fn items(&self) -> &[R] {
+    fn items(&self) -> &[Box<RawValue>] {
         &self.to
     }
-    fn into_items(self) -> Vec<R> {
+    fn into_items(self) -> Vec<Box<RawValue>> {
         self.to
     }
 }
@@ -854,12 +875,13 @@ mod tests {
         let body = r#"{"status":"COMPLETE","results":[{"from":{"id":"1"},"to":[{"toObjectId":7,
             "associationTypes":[{"category":"USER_DEFINED","typeId":1001,"label":"Decision maker"}]}],
             "paging":{"next":{"after":"7"}}}],"startedAt":"x","completedAt":"y"}"#;
-        let page = BatchAssociations::<AssociatedObject>::decode(body.to_owned()).unwrap();
+        let page = BatchAssociations::decode(body.to_owned()).unwrap();
         assert_eq!(page.next_after(), Some("7"));
-        assert_eq!(page.to[0].to_object_id, "7");
-        assert_eq!(page.to[0].association_types[0].label.as_deref(), Some("Decision maker"));
+        let item: AssociatedObject = serde_json::from_str(page.to[0].get()).unwrap();
+        assert_eq!(item.to_object_id, "7");
+        assert_eq!(item.association_types[0].label.as_deref(), Some("Decision maker"));
         let none = r#"{"status":"COMPLETE","results":[],"errors":[{"status":"error","category":"OBJECT_NOT_FOUND"}]}"#;
-        let page = BatchAssociations::<AssociatedObject>::decode(none.to_owned()).unwrap();
+        let page = BatchAssociations::decode(none.to_owned()).unwrap();
         assert!(page.items().is_empty() && page.next_after().is_none());
     }
 }

@@ -3,6 +3,7 @@
 //! objects by name, owners by e-mail), then send it and decode the answer as `D`.
 
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 use crate::action::Action;
 use crate::answer::{Decode, Keyed, Page, Paged, PropertyDefinition, PropertyList, SearchResults};
@@ -261,13 +262,13 @@ pub fn associate<T: Transport, D: Decode>(
 }
 
 /// A record's associations to an object type with their labels, every page
-/// (up to [`MAX_ASSOCIATIONS_READ`]); see [`association`] for the request
-/// each version reads them with.
-pub fn get_associations<T: Transport, R: DeserializeOwned>(
+/// (up to [`MAX_ASSOCIATIONS_READ`]), each as HubSpot sent it; see
+/// [`association`] for the request each version reads them with.
+pub fn get_associations<T: Transport>(
     transport: &mut T,
     connection: &Connection,
     request: &AssociationsRequest,
-) -> Result<Collected<R>, Error> {
+) -> Result<Collected<Box<RawValue>>, Error> {
     let (mut lookups, _) = begin(transport, connection, request, |request, version| {
         association::associations_page(request, version, None)
     })?;
@@ -277,22 +278,22 @@ pub fn get_associations<T: Transport, R: DeserializeOwned>(
     let page =
         |after: Option<&String>, _: usize| association::associations_page(request, version, after.map(String::as_str));
     if version.reads_record_associations {
-        lookups.collect_pages::<Page<R>, String>(
+        lookups.collect_pages::<Page<Box<RawValue>>, String>(
             None,
             MAX_ASSOCIATIONS_READ,
             Pager {
                 page,
-                next: |answer: &Page<R>| answer.next_after().map(str::to_owned),
+                next: |answer: &Page<Box<RawValue>>| answer.next_after().map(str::to_owned),
                 gap: None,
             },
         )
     } else {
-        lookups.collect_pages::<association::BatchAssociations<R>, String>(
+        lookups.collect_pages::<association::BatchAssociations, String>(
             None,
             MAX_ASSOCIATIONS_READ,
             Pager {
                 page,
-                next: |answer: &association::BatchAssociations<R>| answer.next_after().map(str::to_owned),
+                next: |answer: &association::BatchAssociations| answer.next_after().map(str::to_owned),
                 gap: None,
             },
         )

@@ -623,7 +623,11 @@ pub(crate) fn cli_describe_prints_the_catalog_of_every_action() {
             "test-connection",
             "list",
             "get-owners",
-            "get-object-types"
+            "get-object-types",
+            "associate",
+            "get-associations",
+            "remove-association",
+            "get-association-labels",
         ]
     );
 }

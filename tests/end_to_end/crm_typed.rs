@@ -904,8 +904,65 @@ fn every_action_sends_the_same_requests_through_tool_and_crm() {
                 Box::pin(async move { crm.call_get_object_types(store, &conn).await.map(outcome) })
             }),
         ),
+        (
+            "associate",
+            r#"{"entity": "deals", "entityId": "98765432", "toEntity": "deals", "toEntityId": "98765432", "associationTypeId": 451}"#,
+            through_crm(|crm, store, conn| {
+                let request = crm::AssociateRequest {
+                    object_type: "deals".to_owned(),
+                    record_id: "98765432".to_owned(),
+                    to_object_type: "deals".to_owned(),
+                    to_record_id: "98765432".to_owned(),
+                    label: None,
+                    type_id: Some(451),
+                    category: None,
+                };
+                Box::pin(async move { crm.call_associate(store, &conn, &request).await.map(outcome) })
+            }),
+        ),
+        (
+            "get-associations",
+            r#"{"entity": "deals", "entityId": "98765432", "toEntity": "contacts"}"#,
+            through_crm(|crm, store, conn| {
+                let request = crm::AssociationsRequest {
+                    object_type: "deals".to_owned(),
+                    record_id: "98765432".to_owned(),
+                    to_object_type: "contacts".to_owned(),
+                };
+                Box::pin(async move { crm.call_get_associations(store, &conn, &request).await.map(outcome) })
+            }),
+        ),
+        (
+            "remove-association",
+            r#"{"entity": "deals", "entityId": "98765432", "toEntity": "deals", "toEntityId": "98765432"}"#,
+            through_crm(|crm, store, conn| {
+                let request = crm::RemoveAssociationRequest {
+                    object_type: "deals".to_owned(),
+                    record_id: "98765432".to_owned(),
+                    to_object_type: "deals".to_owned(),
+                    to_record_id: "98765432".to_owned(),
+                    label: None,
+                };
+                Box::pin(async move { crm.call_remove_association(store, &conn, &request).await.map(outcome) })
+            }),
+        ),
+        (
+            "get-association-labels",
+            r#"{"entity": "deals", "toEntity": "contacts"}"#,
+            through_crm(|crm, store, conn| {
+                let request = crm::AssociationLabelsRequest {
+                    object_type: "deals".to_owned(),
+                    to_object_type: "contacts".to_owned(),
+                };
+                Box::pin(async move {
+                    crm.call_get_association_labels(store, &conn, &request)
+                        .await
+                        .map(outcome)
+                })
+            }),
+        ),
     ];
-    assert_eq!(runs.len(), 12, "one run per action");
+    assert_eq!(runs.len(), 16, "one run per action");
     for (action, input, (typed_result, typed_env)) in runs {
         let tool_env = env_with_a_deal();
         let tool_result = tool_env.invoke(action, input);

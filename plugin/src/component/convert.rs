@@ -20,6 +20,7 @@ use crate::request::{
     PropertiesRequest, ReadRequest, UpdateRequest,
 };
 use crate::search::{Filter, Operand, Operator, SearchRequest, Sort, SortDirection};
+use serde_json::value::RawValue;
 
 pub fn connection(conn: &wit::Connection) -> Connection {
     Connection {
@@ -163,11 +164,15 @@ pub fn association_label(label: AssociationLabel) -> crm::AssociationLabel {
     }
 }
 
-pub fn associated_object(object: AssociatedObject) -> crm::AssociatedObject {
-    crm::AssociatedObject {
-        to_object_id: object.to_object_id,
-        types: object.association_types.into_iter().map(association_label).collect(),
-    }
+pub fn associated_objects(collected: Collected<Box<RawValue>>) -> Result<Vec<crm::AssociatedObject>, Error> {
+    let objects = crate::association::associated_objects(collected)?;
+    Ok(objects
+        .into_iter()
+        .map(|object: AssociatedObject| crm::AssociatedObject {
+            to_object_id: object.to_object_id,
+            types: object.association_types.into_iter().map(association_label).collect(),
+        })
+        .collect())
 }
 
 pub fn write_preview(preview: WritePreview) -> crm::WritePreview {

@@ -9,7 +9,7 @@ use bindings::exports::connector::hubspot::types::{Connection, Error};
 
 use crate::action::Action;
 use crate::answer::{CrmRecord, Owner, PipelineList, PipelineStage, SearchPage};
-use crate::association::{AssociatedObject, LabelList};
+use crate::association::LabelList;
 use crate::catalog;
 use crate::dry_run;
 use crate::execute;
@@ -163,8 +163,8 @@ impl Crm for Component {
         request: crm::AssociationsRequest,
     ) -> Result<Vec<crm::AssociatedObject>, Error> {
         let request = convert::associations_request(request);
-        execute::get_associations::<_, AssociatedObject>(&mut WasiTransport, &convert::connection(&conn), &request)
-            .map(|collected| collected.results.into_iter().map(convert::associated_object).collect())
+        execute::get_associations(&mut WasiTransport, &convert::connection(&conn), &request)
+            .and_then(convert::associated_objects)
             .map_err(in_wit(Action::GetAssociations))
     }
 
