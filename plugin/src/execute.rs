@@ -884,6 +884,93 @@ mod tests {
         );
     }
 
+    const DEAL_CONTACT_LABELS: &str = r#"{"results":[{"category":"HUBSPOT_DEFINED","typeId":3},
+        {"category":"USER_DEFINED","typeId":1001,"label":"Decision maker"}]}"#;
+
+    fn labelled(label: &str) -> AssociateRequest {
+        AssociateRequest {
+            object_type: "deals".into(),
+            record_id: "7".into(),
+            to_object_type: "contacts".into(),
+            to_record_id: "8".into(),
+            label: Some(label.into()),
+            ..AssociateRequest::default()
+        }
+    }
+
+    #[test]
+    fn a_label_is_read_once_and_the_association_sent_with_its_type() {
+        let mut transport = Scripted::answering(vec![
+            Ok(json(200, DEAL_CONTACT_LABELS)),
+            Ok(json(201, r#"{"labels":["Decision maker"]}"#)),
+        ]);
+        let answer = associate::<_, Json>(&mut transport, &connection(), &labelled("decision maker"));
+        assert!(answer.is_ok(), "{answer:?}");
+        assert_eq!(
+            urls(&transport),
+            [
+                "/crm/associations/2026-09/deals/contacts/labels",
+                "/crm/objects/2026-09/deals/7/associations/contacts/8"
+            ]
+        );
+        assert_eq!(transport.sent[1].0, Method::Put);
+        assert_eq!(
+            transport.sent[1].3.as_deref(),
+            Some(r#"[{"associationCategory":"USER_DEFINED","associationTypeId":1001}]"#)
+        );
+    }
+
+    #[test]
+    fn an_unknown_label_is_invalid_input_after_the_one_read_and_a_dry_run_reports_it() {
+        let mut transport = Scripted::answering(vec![Ok(json(200, DEAL_CONTACT_LABELS))]);
+        match associate::<_, Json>(&mut transport, &connection(), &labelled("Mentor")) {
+            Err(Error::InvalidInput(invalid)) => {
+                assert_eq!(invalid.path_in(Vocabulary::Json), "label");
+                assert!(invalid.message.contains("`Decision maker`"), "{}", invalid.message);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(transport.sent.len(), 1);
+        let mut transport = Scripted::answering(vec![Ok(json(200, DEAL_CONTACT_LABELS))]);
+        let write = AssociationWrite::Associate(labelled("Mentor"));
+        let preview = preview_association(&mut transport, &connection(), &write).unwrap();
+        assert_eq!(preview.requests, []);
+        assert_eq!(preview.problems[0].allowed_values, ["Decision maker"]);
+        assert!(transport.sent.iter().all(|sent| sent.0 == Method::Get));
+    }
+
+    #[test]
+    fn a_record_s_associations_are_read_page_after_page() {
+        let page = |items: &str, after: Option<&str>| {
+            let paging = after.map_or(String::new(), |a| format!(r#","paging":{{"next":{{"after":"{a}"}}}}"#));
+            Ok(json(200, &format!(r#"{{"results":[{items}]{paging}}}"#)))
+        };
+        let mut transport = Scripted::answering(vec![
+            page(r#"{"toObjectId":1,"associationTypes":[]}"#, Some("1")),
+            page(r#"{"toObjectId":2,"associationTypes":[]}"#, None),
+        ]);
+        let request = AssociationsRequest {
+            object_type: "deals".into(),
+            record_id: "7".into(),
+            to_object_type: "contacts".into(),
+        };
+        let v3 = Connection {
+            api_version: Some("v3".into()),
+            ..connection()
+        };
+        let collected = get_associations(&mut transport, &v3, &request).unwrap();
+        let objects = association::associated_objects(collected).unwrap();
+        let ids: Vec<&str> = objects.iter().map(|object| object.to_object_id.as_str()).collect();
+        assert_eq!(ids, ["1", "2"]);
+        assert_eq!(
+            urls(&transport),
+            [
+                "/crm/v4/objects/deals/7/associations/contacts?limit=500",
+                "/crm/v4/objects/deals/7/associations/contacts?limit=500&after=1"
+            ]
+        );
+    }
+
     /// A search answer: `total`, records with these ids, and HubSpot's cursor.
     fn search_answer(
         total: u32,
