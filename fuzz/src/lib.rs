@@ -907,6 +907,51 @@ mod tests {
     use super::*;
     use hubspot_connector::request::{ReadRequest, UpdateRequest};
 
+    #[test]
+    fn association_requests_pass_the_oracle_and_a_wrong_one_does_not() {
+        let inputs = [
+            (
+                "associate",
+                r#"{"entity":"deals","entityId":"1","toEntity":"contacts","toEntityId":"2"}"#,
+            ),
+            (
+                "associate",
+                r#"{"entity":"deals","entityId":"1","toEntity":"contacts","toEntityId":"2","label":"Champion"}"#,
+            ),
+            (
+                "associate",
+                r#"{"entity":"deals","entityId":"1","toEntity":"0-1","toEntityId":"2","associationTypeId":3,"associationCategory":"HUBSPOT_DEFINED"}"#,
+            ),
+            (
+                "get-associations",
+                r#"{"entity":"deals","entityId":"1","toEntity":"contacts"}"#,
+            ),
+            (
+                "remove-association",
+                r#"{"entity":"deals","entityId":"1","toEntity":"contacts","toEntityId":"2"}"#,
+            ),
+            (
+                "remove-association",
+                r#"{"entity":"deals","entityId":"1","toEntity":"contacts","toEntityId":"2","label":"x"}"#,
+            ),
+            (
+                "get-association-labels",
+                r#"{"entity":"deals","toEntity":"line_items"}"#,
+            ),
+        ];
+        for (action, input) in inputs {
+            let action = Action::from_name(action).unwrap();
+            let request = hubspot_connector::input::parse(action, input).unwrap();
+            let http = request.to_http(v3()).unwrap().unwrap();
+            assert_eq!(check_request(&request, &http), Ok(()), "{input}");
+            let mut wrong = http.clone();
+            wrong.path_and_query = wrong.path_and_query.replacen("deals", "tickets", 1);
+            assert!(check_request(&request, &wrong).is_err(), "{input}");
+        }
+        let labelled = "/crm/associations/v4/deals/contacts/labels";
+        assert!(is_lookup(labelled) && !is_lookup("/crm/v4/objects/deals/1/associations/contacts"));
+    }
+
     fn read(id: &str) -> ActionRequest {
         ActionRequest::Read(ReadRequest {
             object_type: "contacts".into(),
