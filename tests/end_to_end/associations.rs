@@ -298,6 +298,21 @@ fn associations_an_unknown_label_is_invalid_input_listing_the_labels_and_writes_
         }
         assert!(writes(&env).is_empty(), "{action}: only the labels were read");
     }
+    // A custom object by name: resolved through the schemas, then its labels read by type id.
+    env.clear();
+    let labels = env.ok(
+        "get-association-labels",
+        &json!({"entity": "pets", "toEntity": "contacts"}).to_string(),
+    );
+    assert_eq!(labels["results"][0]["typeId"], 861, "{labels}");
+    let paths: Vec<String> = env.requests().into_iter().map(|request| request.path).collect();
+    assert_eq!(
+        paths,
+        [
+            "/crm-object-schemas/2026-09/schemas",
+            "/crm/associations/2026-09/2-3604285/contacts/labels"
+        ]
+    );
     // Bad ids are refused before anything is sent.
     env.clear();
     for (input, path) in [
