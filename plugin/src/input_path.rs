@@ -85,6 +85,10 @@ pub enum Field {
     /// Check and plan a write without sending it; the typed interface has a
     /// function of its own for it.
     DryRun,
+    /// A batch action's list of inputs.
+    Inputs,
+    /// The id of one input of a batch.
+    InputId,
 }
 
 impl Field {
@@ -131,6 +135,8 @@ impl Field {
             Self::Email => (Some("email"), Some("email")),
             Self::Compact => (Some("compact"), Some("compact")),
             Self::DryRun => (Some("dryRun"), None),
+            Self::Inputs => (Some("inputs"), Some("inputs")),
+            Self::InputId => (Some("id"), Some("id")),
         }
     }
 

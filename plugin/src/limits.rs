@@ -65,3 +65,11 @@ pub const OWNERS_PAGE: u32 = 100;
 pub const MAX_OWNERS: usize = 10_000;
 /// Longest e-mail address (RFC 5321's path limit).
 pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// Most inputs in one HubSpot batch request (HubSpot: 100).
+pub const BATCH_SIZE: usize = 100;
+/// Most inputs in one batch read that asks for property history (HubSpot: 50).
+pub const BATCH_READ_HISTORY_SIZE: usize = 50;
+/// Most inputs one batch action takes; it sends them in chunks of
+/// [`BATCH_SIZE`]. The cap keeps the answer within the sandbox's memory.
+pub const MAX_BATCH_INPUTS: usize = 10_000;

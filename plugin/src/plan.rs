@@ -246,6 +246,7 @@ impl ActionRequest {
             Self::List(request) => list(request, version),
             Self::GetOwners(request) => owners_page(request, version, None),
             Self::GetObjectTypes => Ok(schemas(version)),
+            Self::Batch(request) => crate::batch::plan_first(request, version),
         }
         .map(Some)
     }
@@ -270,7 +271,7 @@ fn pipelines_path(version: ApiVersion, object_type: ObjectType<'_>) -> PathBuild
 }
 
 /// Property values by name, in the order given (names are unique once validated).
-fn properties_json(properties: &[(String, String)]) -> Value {
+pub(crate) fn properties_json(properties: &[(String, String)]) -> Value {
     Value::Object(
         properties
             .iter()
@@ -279,7 +280,7 @@ fn properties_json(properties: &[(String, String)]) -> Value {
     )
 }
 
-fn associations_json(associations: &[AssociationInput]) -> Value {
+pub(crate) fn associations_json(associations: &[AssociationInput]) -> Value {
     let list = associations
         .iter()
         .map(|association| {
@@ -296,7 +297,7 @@ fn associations_json(associations: &[AssociationInput]) -> Value {
 
 /// The properties to ask for: the caller's, exactly, or when it named none
 /// the object type's defaults (an engagement's content).
-fn properties_or_default(given: &[String], object_type: ObjectType<'_>) -> Vec<String> {
+pub(crate) fn properties_or_default(given: &[String], object_type: ObjectType<'_>) -> Vec<String> {
     if given.is_empty() {
         object_type
             .default_properties()

@@ -202,6 +202,8 @@ pub enum ActionRequest {
     GetOwners(OwnersRequest),
     /// The standard object types and the account's custom objects.
     GetObjectTypes,
+    /// See [`crate::batch::BatchRequest`].
+    Batch(crate::batch::BatchRequest),
 }
 
 impl ActionRequest {
@@ -220,6 +222,7 @@ impl ActionRequest {
             Self::List(_) => Action::List,
             Self::GetOwners(_) => Action::GetOwners,
             Self::GetObjectTypes => Action::GetObjectTypes,
+            Self::Batch(request) => request.kind.action(),
         }
     }
 }

@@ -6,6 +6,7 @@ use serde_json::value::RawValue;
 
 use crate::action::Action;
 use crate::answer::Json;
+use crate::batch;
 use crate::connection::Connection;
 use crate::connection_test::ConnectionReport;
 use crate::dry_run::{self, WriteRequest};
@@ -28,6 +29,9 @@ pub fn invoke<T: Transport>(
     let action = Action::from_name(action)?;
     let input::Call { request, dry_run } = input::parse_call(action, input_json)?;
     if dry_run {
+        if let ActionRequest::Batch(request) = &request {
+            return batch::preview(transport, connection, request).map(|preview| dry_run::preview_json(&preview));
+        }
         let write = match request {
             ActionRequest::Create(request) => WriteRequest::Create(request),
             ActionRequest::Update(request) => WriteRequest::Update(request),
@@ -64,6 +68,9 @@ pub fn invoke<T: Transport>(
         ActionRequest::GetOwners(request) => execute::get_owners(transport, connection, request).map(listing),
         ActionRequest::GetObjectTypes => {
             execute::get_object_types(transport, connection).map(|types| json!({ "results": types }).to_string())
+        }
+        ActionRequest::Batch(request) => {
+            batch::run(transport, connection, request).map(|outcome| batch::outcome_json(request, &outcome))
         }
     }
 }
