@@ -45,6 +45,7 @@
 
 mod associations;
 mod auth;
+mod batch_endpoints;
 mod body;
 mod catalog;
 mod config;

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::auth::Access;
+use crate::batch_endpoints::{self, BatchOperation};
 use crate::handler::{Call, Reply};
 use crate::headers::RateLimitHeaders;
 use crate::object_endpoints;
@@ -24,6 +25,8 @@ pub(crate) enum Endpoint {
     ReadStage(String, String),
     ListProperties,
     ReadProperty(String),
+    /// `POST …/objects/{objectType}/batch/{operation}`.
+    Batch(BatchOperation),
 }
 
 impl Endpoint {
@@ -31,6 +34,8 @@ impl Endpoint {
     pub(crate) fn access(&self) -> Access {
         match self {
             Self::CreateRecord | Self::UpdateRecord(_) | Self::ArchiveRecord(_) => Access::Write,
+            Self::Batch(operation) if operation.reads() => Access::Read,
+            Self::Batch(_) => Access::Write,
             Self::ListRecords | Self::SearchRecords | Self::ReadRecord(_) => Access::Read,
             Self::ListPipelines
             | Self::ReadPipeline(_)
@@ -158,6 +163,7 @@ pub(crate) fn resolve(method: &str, segments: &[String]) -> Option<Route> {
         ("POST", "objects", [kind]) => (Endpoint::CreateRecord, kind),
         ("GET", "objects", [kind]) => (Endpoint::ListRecords, kind),
         ("POST", "objects", [kind, "search"]) => (Endpoint::SearchRecords, kind),
+        ("POST", "objects", [kind, "batch", operation]) => (Endpoint::Batch(BatchOperation::parse(operation)?), kind),
         ("GET", "objects", [kind, id]) => (Endpoint::ReadRecord(owned(id)), kind),
         ("PATCH", "objects", [kind, id]) => (Endpoint::UpdateRecord(owned(id)), kind),
         ("DELETE", "objects", [kind, id]) => (Endpoint::ArchiveRecord(owned(id)), kind),
@@ -237,6 +243,7 @@ pub(crate) fn dispatch(endpoint: &Endpoint, version: ApiVersion, call: Call<'_>)
         Endpoint::ReadStage(pipeline, stage) => schema_endpoints::read_stage(call, pipeline, stage),
         Endpoint::ListProperties => schema_endpoints::list_properties(call),
         Endpoint::ReadProperty(name) => schema_endpoints::read_property(call, name),
+        Endpoint::Batch(operation) => batch_endpoints::handle(call, *operation),
     };
     let mut reply = result.unwrap_or_else(Reply::Error);
     let dropped = version.dropped_property_members();
@@ -306,6 +313,31 @@ mod tests {
                 "GET",
                 "/crm/v3/properties/deals/amount",
                 Endpoint::ReadProperty("amount".to_owned()),
+            ),
+            (
+                "POST",
+                "/crm/v3/objects/contacts/batch/create",
+                Endpoint::Batch(BatchOperation::Create),
+            ),
+            (
+                "POST",
+                "/crm/v3/objects/contacts/batch/read",
+                Endpoint::Batch(BatchOperation::Read),
+            ),
+            (
+                "POST",
+                "/crm/v3/objects/contacts/batch/update",
+                Endpoint::Batch(BatchOperation::Update),
+            ),
+            (
+                "POST",
+                "/crm/v3/objects/contacts/batch/upsert",
+                Endpoint::Batch(BatchOperation::Upsert),
+            ),
+            (
+                "POST",
+                "/crm/v3/objects/contacts/batch/archive",
+                Endpoint::Batch(BatchOperation::Archive),
             ),
         ];
         for (method, path, endpoint) in cases {
@@ -407,6 +439,8 @@ mod tests {
             ("PUT", "/crm/v3/objects/contacts/1"),
             ("GET", "/crm/v4/objects/contacts/1"),
             ("POST", "/crm/v3/objects/contacts/1/extra"),
+            ("POST", "/crm/v3/objects/contacts/batch/delete"),
+            ("GET", "/crm/v3/objects/contacts/batch/read"),
             ("GET", "/oauth/v2/private-apps/get/access-token-info"),
             ("GET", "/crm/v3/properties/deals/amount/extra"),
             ("GET", "/crm/objects/2025-09/contacts/1"),
