@@ -32,12 +32,12 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use crate::action::Action;
-use crate::answer::Decode;
+use crate::answer::{CrmRecord, Decode};
 use crate::api_version::ApiVersion;
 use crate::connection::Connection;
 use crate::dry_run::{self, WritePreview, WriteProblem};
 use crate::entity::ObjectType;
-use crate::error::{Error, TransportFailure};
+use crate::error::{Error, TransportError, TransportFailure};
 use crate::execute::{connect, resolve_object_types, resolve_owners};
 use crate::http::{HttpRequest, Method, Repeatable};
 use crate::input::{self, Object};
@@ -114,7 +114,15 @@ impl BatchKind {
         match self {
             Self::Create => &[Field::Properties, Field::Associations],
             Self::Update | Self::Upsert => &[Field::InputId, Field::Properties],
-            Self::Read | Self::Archive => &[Field::InputId],
+            Self::Read | Self::Archive => &[Field::ListedId],
+        }
+    }
+
+    /// The member of an input that holds its id.
+    fn id_field(self) -> Field {
+        match self {
+            Self::Read | Self::Archive => Field::ListedId,
+            Self::Create | Self::Update | Self::Upsert => Field::InputId,
         }
     }
 }
@@ -220,7 +228,8 @@ pub(crate) fn parse(action: Action, input: &Object<'_>) -> Result<BatchRequest, 
         item.deny_unknown(kind.input_fields())?;
         let mut parsed = BatchInput::default();
         if kind.has_ids() {
-            parsed.id = input::id(item.required(Field::InputId)?, &item.path(Field::InputId))?;
+            let field = kind.id_field();
+            parsed.id = input::id(item.required(field)?, &item.path(field))?;
         }
         if kind.writes() {
             parsed.properties = input::properties(item.required(Field::Properties)?, &item.path(Field::Properties))?;
@@ -263,10 +272,11 @@ pub fn validate(request: &BatchRequest) -> Result<ObjectType<'_>, Error> {
     for (index, input) in request.inputs.iter().enumerate() {
         let item = at.index(index);
         if request.kind.has_ids() {
-            check_id(request, &input.id, &item.field(Field::InputId))?;
+            let id_path = item.field(request.kind.id_field());
+            check_id(request, &input.id, &id_path)?;
             if let Some(first) = seen.insert(&input.id, index) {
                 return Err(Error::invalid(
-                    &item.field(Field::InputId),
+                    &id_path,
                     format!(
                         "`{}` is also inputs[{first}]: give each record once",
                         shorten(&input.id)
@@ -617,6 +627,54 @@ fn error_body(error: &Error) -> Map<String, Value> {
     };
     body.entry("message").or_insert_with(|| Value::from(message));
     body
+}
+
+/// A record of a batch answer, typed: the record, the index of the input
+/// it was created from (creates) and whether it was created (upserts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedRecord {
+    /// The record.
+    pub record: CrmRecord,
+    /// The create input's index, from its `objectWriteTraceId`.
+    pub input_index: Option<usize>,
+    /// Upsert's `new`.
+    pub new: Option<bool>,
+}
+
+/// What a batch record carries besides a record's members.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BatchMembers {
+    #[serde(default)]
+    object_write_trace_id: Option<String>,
+    #[serde(default)]
+    new: Option<bool>,
+}
+
+/// The outcome's records, typed; a record of the wrong shape is a malformed
+/// response (the writes it reports did happen).
+pub fn typed_results(outcome: &BatchOutcome) -> Result<Vec<TypedRecord>, Error> {
+    outcome
+        .results
+        .iter()
+        .map(|raw| {
+            let malformed = |error: serde_json::Error| {
+                Error::Transport(TransportError {
+                    kind: TransportFailure::MalformedResponse,
+                    message: format!("a record of HubSpot's batch answer does not have the documented shape: {error}"),
+                    status: None,
+                    attempts: outcome.chunks,
+                })
+            };
+            let record: CrmRecord = serde_json::from_str(raw.get()).map_err(malformed)?;
+            let members: BatchMembers = serde_json::from_str(raw.get()).map_err(malformed)?;
+            Ok(TypedRecord {
+                record,
+                input_index: members.object_write_trace_id.and_then(|trace| trace.parse().ok()),
+                new: members.new,
+            })
+        })
+        .collect()
 }
 
 /// The merged result as `tool.invoke` answers it: HubSpot's batch shape

@@ -87,8 +87,11 @@ pub enum Field {
     DryRun,
     /// A batch action's list of inputs.
     Inputs,
-    /// The id of one input of a batch.
+    /// The id of one input of a batch update or upsert.
     InputId,
+    /// The id of one input of a batch read or archive: `id` of the JSON
+    /// input, the list element itself in WIT.
+    ListedId,
 }
 
 impl Field {
@@ -137,6 +140,7 @@ impl Field {
             Self::DryRun => (Some("dryRun"), None),
             Self::Inputs => (Some("inputs"), Some("inputs")),
             Self::InputId => (Some("id"), Some("id")),
+            Self::ListedId => (Some("id"), None),
         }
     }
 

@@ -3,6 +3,7 @@
 //! `node`). Each module covers one capability; `common` holds the fixtures.
 
 mod account_context;
+mod batch;
 mod catalog;
 mod cli;
 mod common;

@@ -150,6 +150,30 @@ impl Crm for Component {
     fn preview_write(_: Connection, _: crm::WriteRequest) -> Result<crm::WritePreview, Error> {
         Err(unsupported())
     }
+
+    fn batch_create(_: Connection, _: crm::BatchCreateRequest) -> Result<crm::BatchResult, Error> {
+        Err(unsupported())
+    }
+
+    fn batch_read(_: Connection, _: crm::BatchReadRequest) -> Result<crm::BatchResult, Error> {
+        Err(unsupported())
+    }
+
+    fn batch_update(_: Connection, _: crm::BatchUpdateRequest) -> Result<crm::BatchResult, Error> {
+        Err(unsupported())
+    }
+
+    fn batch_upsert(_: Connection, _: crm::BatchUpsertRequest) -> Result<crm::BatchResult, Error> {
+        Err(unsupported())
+    }
+
+    fn batch_archive(_: Connection, _: crm::BatchArchiveRequest) -> Result<crm::BatchResult, Error> {
+        Err(unsupported())
+    }
+
+    fn preview_batch(_: Connection, _: crm::BatchWriteRequest) -> Result<crm::WritePreview, Error> {
+        Err(unsupported())
+    }
 }
 
 fn invalid(path: &str, message: impl Into<String>) -> Error {
