@@ -47,7 +47,7 @@ fn indexes(value: &Value) -> Vec<u64> {
 }
 
 #[test]
-fn contacts_batch_create_of_250_goes_in_three_chunks_under_every_version() {
+pub(crate) fn contacts_batch_create_of_250_goes_in_three_chunks_under_every_version() {
     for version in API_VERSIONS {
         let env = Env::new().with_api_version(version);
         let input = json!({"entity": "contacts", "inputs": contacts(250, "p")});
@@ -104,7 +104,7 @@ fn contacts_batch_create_partial_failure_names_the_failed_inputs() {
 }
 
 #[test]
-fn contacts_batch_upsert_creates_or_updates_by_email() {
+pub(crate) fn contacts_batch_upsert_creates_or_updates_by_email() {
     let env = Env::new();
     let existing = env.create("contacts", json!({"email": "ann@example.com", "firstname": "Ann"}));
     let input = json!({"entity": "contacts", "idProperty": "email", "inputs": [
@@ -128,7 +128,7 @@ fn contacts_batch_upsert_creates_or_updates_by_email() {
 }
 
 #[test]
-fn contacts_batch_read_with_history_goes_in_fifties_and_names_missing_ids() {
+pub(crate) fn contacts_batch_read_with_history_goes_in_fifties_and_names_missing_ids() {
     let env = Env::new();
     let records: Vec<(String, Vec<(String, String)>)> = (0..120)
         .map(|n| {
@@ -166,7 +166,7 @@ fn contacts_batch_read_with_history_goes_in_fifties_and_names_missing_ids() {
 }
 
 #[test]
-fn deals_batch_update_and_archive_report_each_input() {
+pub(crate) fn deals_batch_update_and_archive_report_each_input() {
     let env = Env::new();
     let first = env.create(
         "deals",
@@ -252,7 +252,7 @@ fn contacts_batch_create_chunk_without_an_answer_is_in_doubt_and_not_sent_again(
 }
 
 #[test]
-fn cli_batch_create_and_dry_run_print_the_merged_result() {
+pub(crate) fn cli_batch_create_and_dry_run_print_the_merged_result() {
     let env = Env::new();
     let base = env.mock.base_url();
     let run = |input: &Value| {
@@ -298,6 +298,42 @@ fn cli_batch_create_and_dry_run_print_the_merged_result() {
         .map(|r| &r["new"])
         .collect();
     assert_eq!(new.len(), 2, "{answer}");
+}
+
+/// Runs the CLI with its own mock on `action` and `input`; the JSON it prints.
+fn cli_mock(action: &str, input: &str) -> Value {
+    let output = hubspot_end_to_end::artifacts::harness_command()
+        .args(["invoke", action, input, "--mock"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("the harness runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+#[test]
+pub(crate) fn cli_batch_read_update_and_archive_run_against_the_cli_s_mock() {
+    // The README's examples, against the CLI's own mock and its sample records.
+    let read = cli_mock(
+        "batch-read",
+        r#"{"entity": "contacts", "inputs": [{"id": "10000001"}, {"id": "10000002"}], "properties": ["email"]}"#,
+    );
+    assert_eq!(read["results"].as_array().map(Vec::len), Some(2), "{read}");
+    let updated = cli_mock(
+        "batch-update",
+        r#"{"entity": "contacts", "inputs": [{"id": "10000001", "properties": {"jobtitle": "CTO"}}, {"id": "10000002", "properties": {"jobtitle": "CFO"}}]}"#,
+    );
+    assert_eq!(updated["status"], "COMPLETE", "{updated}");
+    let archived = cli_mock(
+        "batch-archive",
+        r#"{"entity": "deals", "inputs": [{"id": "30000001"}]}"#,
+    );
+    assert_eq!(archived["archived"], json!([0]), "{archived}");
+    let created = cli_mock(
+        "batch-create",
+        r#"{"entity": "contacts", "inputs": [{"properties": {"email": "ann.lee@example.com"}}, {"properties": {"email": "bo.diaz@example.com"}}]}"#,
+    );
+    assert_eq!(created["results"].as_array().map(Vec::len), Some(2), "{created}");
 }
 
 fn value(name: &str, value: &str) -> crm::PropertyValue {
@@ -438,4 +474,34 @@ pub(crate) fn contacts_crm_batch_update_upsert_and_archive_are_typed() {
     assert_eq!(archived.archived, [0, 1]);
     assert!(archived.stopped_by.is_none() && archived.in_doubt.is_empty());
     assert_eq!(env.mock.record_count("contacts", false), 1);
+}
+
+#[test]
+fn a_connector_s_observer_sees_each_chunk_as_it_goes_out() {
+    let env = Env::new();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<hubspot_harness::SentRequest>::new()));
+    let record = std::sync::Arc::clone(&seen);
+    let connector = hubspot_harness::Connector::embedded(hubspot_harness::Sandbox::default())
+        .expect("the embedded component loads")
+        .with_observer(std::sync::Arc::new(move |sent: &hubspot_harness::SentRequest| {
+            record.lock().expect("not poisoned").push(sent.clone());
+        }));
+    let invocation = hubspot_harness::Invocation {
+        connection: env.connection.clone(),
+        action: "batch-create".to_owned(),
+        input: json!({"entity": "contacts", "inputs": contacts(201, "o")}).to_string(),
+    };
+    let call = crate::common::runtime()
+        .block_on(connector.invoke(&invocation))
+        .expect("the call completes");
+    assert!(call.result.is_ok(), "{:?}", call.result);
+    let seen = seen.lock().expect("not poisoned").clone();
+    let numbers: Vec<u32> = seen.iter().map(|sent| sent.number).collect();
+    assert_eq!(numbers, [1, 2, 3]);
+    assert!(
+        seen.iter()
+            .all(|sent| sent.method == "POST" && sent.path == "/crm/objects/2026-09/contacts/batch/create"),
+        "{seen:?}"
+    );
+    assert_eq!(call.requests_sent, 3);
 }

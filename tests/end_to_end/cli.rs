@@ -623,7 +623,12 @@ pub(crate) fn cli_describe_prints_the_catalog_of_every_action() {
             "test-connection",
             "list",
             "get-owners",
-            "get-object-types"
+            "get-object-types",
+            "batch-create",
+            "batch-read",
+            "batch-update",
+            "batch-upsert",
+            "batch-archive"
         ]
     );
 }

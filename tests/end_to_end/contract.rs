@@ -529,6 +529,41 @@ const ACTION_TESTS: &[(&str, &[&str])] = &[
             crate::account_context::cli_lists_object_types_properties_and_records_of_the_sample_account
         ],
     ),
+    (
+        "batch-create",
+        covered_by![
+            crate::batch::contacts_batch_create_of_250_goes_in_three_chunks_under_every_version,
+            crate::batch::cli_batch_create_and_dry_run_print_the_merged_result
+        ],
+    ),
+    (
+        "batch-read",
+        covered_by![
+            crate::batch::contacts_batch_read_with_history_goes_in_fifties_and_names_missing_ids,
+            crate::batch::cli_batch_read_update_and_archive_run_against_the_cli_s_mock
+        ],
+    ),
+    (
+        "batch-update",
+        covered_by![
+            crate::batch::deals_batch_update_and_archive_report_each_input,
+            crate::batch::cli_batch_read_update_and_archive_run_against_the_cli_s_mock
+        ],
+    ),
+    (
+        "batch-upsert",
+        covered_by![
+            crate::batch::contacts_batch_upsert_creates_or_updates_by_email,
+            crate::batch::cli_batch_create_and_dry_run_print_the_merged_result
+        ],
+    ),
+    (
+        "batch-archive",
+        covered_by![
+            crate::batch::deals_batch_update_and_archive_report_each_input,
+            crate::batch::cli_batch_read_update_and_archive_run_against_the_cli_s_mock
+        ],
+    ),
 ];
 
 fn assert_covered(what: &str, listed: &[(&str, &[&str])], expected: &BTreeSet<String>) {
@@ -563,7 +598,7 @@ fn contract_every_function_and_action_has_an_end_to_end_test() {
         .iter()
         .map(|action| action["name"].as_str().expect("an action has a name").to_owned())
         .collect();
-    assert_eq!(actions.len(), 12, "{actions:?}");
+    assert_eq!(actions.len(), 17, "{actions:?}");
     assert_covered("actions", ACTION_TESTS, &actions);
 }
 
