@@ -51,12 +51,12 @@ pub(crate) fn create(mut call: Call<'_>) -> Result<Reply, ApiError> {
     Ok(Reply::Json(201, created))
 }
 
+/// What a create stores: the property values, and each association's type and target.
+pub(crate) type CheckedCreate = (BTreeMap<String, String>, Vec<(associations::AssociationType, u64)>);
+
 /// The checks of a create, in the order HubSpot makes them: property values (with the
 /// lead rules), unique values, associations; the values to store and the links.
-pub(crate) fn check_create(
-    call: &Call<'_>,
-    body: &CreateBody,
-) -> Result<(BTreeMap<String, String>, Vec<(associations::AssociationType, u64)>), ApiError> {
+pub(crate) fn check_create(call: &Call<'_>, body: &CreateBody) -> Result<CheckedCreate, ApiError> {
     let input = requests::into_strings(body.properties.clone());
     let checked = WriteCheck {
         catalog: call.catalog,

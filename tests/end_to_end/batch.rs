@@ -6,7 +6,6 @@
 //! Through `tool.invoke`, the CLI and the typed `crm` functions.
 #![expect(
     clippy::expect_used,
-    clippy::panic,
     reason = "fixtures outside #[test] functions: a panic there is a failed test, as clippy.toml allows in tests"
 )]
 
