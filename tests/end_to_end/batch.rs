@@ -358,7 +358,7 @@ pub(crate) fn contacts_crm_batch_create_read_and_preview_are_typed() {
         inputs: with_bad,
     };
     let call = typed(&env, move |crm, store, conn| {
-        Box::pin(async move { crm.call_batch_create(store, &conn, &request).await })
+        Box::pin(async move { crm.call_batch(store, &conn, &crm::BatchRequest::Create(request)).await })
     });
     let result = call.result.expect("the batch runs");
     assert_eq!((result.results.len(), result.chunks), (119, 2));
@@ -379,7 +379,7 @@ pub(crate) fn contacts_crm_batch_create_read_and_preview_are_typed() {
         archived: false,
     };
     let call = typed(&env, move |crm, store, conn| {
-        Box::pin(async move { crm.call_batch_read(store, &conn, &request).await })
+        Box::pin(async move { crm.call_batch(store, &conn, &crm::BatchRequest::Read(request)).await })
     });
     let read = call.result.expect("the read runs");
     assert_eq!(read.results.len(), 2);
@@ -405,7 +405,7 @@ pub(crate) fn contacts_crm_batch_create_read_and_preview_are_typed() {
         inputs: vec!["1".to_owned(), "x@example.com".to_owned()],
     };
     let call = typed(&env, move |crm, store, conn| {
-        Box::pin(async move { crm.call_batch_archive(store, &conn, &request).await })
+        Box::pin(async move { crm.call_batch(store, &conn, &crm::BatchRequest::Archive(request)).await })
     });
     match call.result {
         Err(Error::InvalidInput(problem)) => assert_eq!(problem.path, "batch-archive-request.inputs[1]"),
@@ -434,7 +434,7 @@ pub(crate) fn contacts_crm_batch_update_upsert_and_archive_are_typed() {
         id_property: None,
     };
     let call = typed(&env, move |crm, store, conn| {
-        Box::pin(async move { crm.call_batch_update(store, &conn, &request).await })
+        Box::pin(async move { crm.call_batch(store, &conn, &crm::BatchRequest::Update(request)).await })
     });
     let updated = call.result.expect("the update runs");
     assert_eq!(updated.results.len(), 1);
@@ -455,7 +455,7 @@ pub(crate) fn contacts_crm_batch_update_upsert_and_archive_are_typed() {
         ],
     };
     let call = typed(&env, move |crm, store, conn| {
-        Box::pin(async move { crm.call_batch_upsert(store, &conn, &request).await })
+        Box::pin(async move { crm.call_batch(store, &conn, &crm::BatchRequest::Upsert(request)).await })
     });
     let upserted = call.result.expect("the upsert runs");
     let flags: Vec<(String, Option<bool>)> = upserted.results.iter().map(|r| (r.record.id.clone(), r.new)).collect();
@@ -467,7 +467,7 @@ pub(crate) fn contacts_crm_batch_update_upsert_and_archive_are_typed() {
         inputs: vec![ann, bo],
     };
     let call = typed(&env, move |crm, store, conn| {
-        Box::pin(async move { crm.call_batch_archive(store, &conn, &request).await })
+        Box::pin(async move { crm.call_batch(store, &conn, &crm::BatchRequest::Archive(request)).await })
     });
     let archived = call.result.expect("the archive runs");
     assert_eq!(archived.archived, [0, 1]);

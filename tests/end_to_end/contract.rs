@@ -404,24 +404,11 @@ const FUNCTION_TESTS: &[(&str, &[&str])] = &[
         covered_by![crate::dry_run::typed_preview_write_plans_a_create_with_its_problems_and_sends_only_reads],
     ),
     (
-        "crm.batch-create",
-        covered_by![crate::batch::contacts_crm_batch_create_read_and_preview_are_typed],
-    ),
-    (
-        "crm.batch-read",
-        covered_by![crate::batch::contacts_crm_batch_create_read_and_preview_are_typed],
-    ),
-    (
-        "crm.batch-update",
-        covered_by![crate::batch::contacts_crm_batch_update_upsert_and_archive_are_typed],
-    ),
-    (
-        "crm.batch-upsert",
-        covered_by![crate::batch::contacts_crm_batch_update_upsert_and_archive_are_typed],
-    ),
-    (
-        "crm.batch-archive",
-        covered_by![crate::batch::contacts_crm_batch_update_upsert_and_archive_are_typed],
+        "crm.batch",
+        covered_by![
+            crate::batch::contacts_crm_batch_create_read_and_preview_are_typed,
+            crate::batch::contacts_crm_batch_update_upsert_and_archive_are_typed
+        ],
     ),
     (
         "crm.preview-batch",

@@ -505,7 +505,7 @@ fn batch_ids(ids: Vec<String>) -> Vec<BatchInput> {
         .collect()
 }
 
-pub fn batch_create(request: crm::BatchCreateRequest) -> BatchRequest {
+fn batch_create(request: crm::BatchCreateRequest) -> BatchRequest {
     let mut batch = BatchRequest::new(BatchKind::Create, request.object_type);
     batch.inputs = request
         .inputs
@@ -526,7 +526,7 @@ pub fn batch_create(request: crm::BatchCreateRequest) -> BatchRequest {
     batch
 }
 
-pub fn batch_read(request: crm::BatchReadRequest) -> BatchRequest {
+fn batch_read(request: crm::BatchReadRequest) -> BatchRequest {
     let mut batch = BatchRequest::new(BatchKind::Read, request.object_type);
     batch.inputs = batch_ids(request.inputs);
     batch.properties = request.properties;
@@ -536,24 +536,35 @@ pub fn batch_read(request: crm::BatchReadRequest) -> BatchRequest {
     batch
 }
 
-pub fn batch_update(request: crm::BatchUpdateRequest) -> BatchRequest {
+fn batch_update(request: crm::BatchUpdateRequest) -> BatchRequest {
     let mut batch = BatchRequest::new(BatchKind::Update, request.object_type);
     batch.inputs = batch_write_inputs(request.inputs);
     batch.id_property = request.id_property;
     batch
 }
 
-pub fn batch_upsert(request: crm::BatchUpsertRequest) -> BatchRequest {
+fn batch_upsert(request: crm::BatchUpsertRequest) -> BatchRequest {
     let mut batch = BatchRequest::new(BatchKind::Upsert, request.object_type);
     batch.inputs = batch_write_inputs(request.inputs);
     batch.id_property = Some(request.id_property);
     batch
 }
 
-pub fn batch_archive(request: crm::BatchArchiveRequest) -> BatchRequest {
+fn batch_archive(request: crm::BatchArchiveRequest) -> BatchRequest {
     let mut batch = BatchRequest::new(BatchKind::Archive, request.object_type);
     batch.inputs = batch_ids(request.inputs);
     batch
+}
+
+/// The batch to run.
+pub fn batch_request(request: crm::BatchRequest) -> BatchRequest {
+    match request {
+        crm::BatchRequest::Create(request) => batch_create(request),
+        crm::BatchRequest::Read(request) => batch_read(request),
+        crm::BatchRequest::Update(request) => batch_update(request),
+        crm::BatchRequest::Upsert(request) => batch_upsert(request),
+        crm::BatchRequest::Archive(request) => batch_archive(request),
+    }
 }
 
 /// The batch write to plan, with the action whose WIT names its input problems use.

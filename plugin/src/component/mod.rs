@@ -152,24 +152,12 @@ impl Crm for Component {
             .map_err(in_wit(action))
     }
 
-    fn batch_create(conn: Connection, request: crm::BatchCreateRequest) -> Result<crm::BatchResult, Error> {
-        run_batch(&conn, &convert::batch_create(request))
-    }
-
-    fn batch_read(conn: Connection, request: crm::BatchReadRequest) -> Result<crm::BatchResult, Error> {
-        run_batch(&conn, &convert::batch_read(request))
-    }
-
-    fn batch_update(conn: Connection, request: crm::BatchUpdateRequest) -> Result<crm::BatchResult, Error> {
-        run_batch(&conn, &convert::batch_update(request))
-    }
-
-    fn batch_upsert(conn: Connection, request: crm::BatchUpsertRequest) -> Result<crm::BatchResult, Error> {
-        run_batch(&conn, &convert::batch_upsert(request))
-    }
-
-    fn batch_archive(conn: Connection, request: crm::BatchArchiveRequest) -> Result<crm::BatchResult, Error> {
-        run_batch(&conn, &convert::batch_archive(request))
+    fn batch(conn: Connection, request: crm::BatchRequest) -> Result<crm::BatchResult, Error> {
+        let request = convert::batch_request(request);
+        let action = request.kind.action();
+        batch::run(&mut WasiTransport, &convert::connection(&conn), &request)
+            .and_then(|outcome| convert::batch_result(outcome, action.wit_vocabulary()))
+            .map_err(in_wit(action))
     }
 
     fn preview_batch(conn: Connection, request: crm::BatchWriteRequest) -> Result<crm::WritePreview, Error> {
@@ -184,14 +172,6 @@ impl Crm for Component {
             .map(|types| types.into_iter().map(convert::object_type).collect())
             .map_err(in_wit(Action::GetObjectTypes))
     }
-}
-
-/// Runs a batch for its `crm` function: one entry point for all five.
-fn run_batch(conn: &Connection, request: &batch::BatchRequest) -> Result<crm::BatchResult, Error> {
-    let action = request.kind.action();
-    batch::run(&mut WasiTransport, &convert::connection(conn), request)
-        .and_then(|outcome| convert::batch_result(outcome, action.wit_vocabulary()))
-        .map_err(in_wit(action))
 }
 
 /// Converts an error of `action`'s `crm` function, naming input problems by

@@ -151,23 +151,7 @@ impl Crm for Component {
         Err(unsupported())
     }
 
-    fn batch_create(_: Connection, _: crm::BatchCreateRequest) -> Result<crm::BatchResult, Error> {
-        Err(unsupported())
-    }
-
-    fn batch_read(_: Connection, _: crm::BatchReadRequest) -> Result<crm::BatchResult, Error> {
-        Err(unsupported())
-    }
-
-    fn batch_update(_: Connection, _: crm::BatchUpdateRequest) -> Result<crm::BatchResult, Error> {
-        Err(unsupported())
-    }
-
-    fn batch_upsert(_: Connection, _: crm::BatchUpsertRequest) -> Result<crm::BatchResult, Error> {
-        Err(unsupported())
-    }
-
-    fn batch_archive(_: Connection, _: crm::BatchArchiveRequest) -> Result<crm::BatchResult, Error> {
+    fn batch(_: Connection, _: crm::BatchRequest) -> Result<crm::BatchResult, Error> {
         Err(unsupported())
     }
 
