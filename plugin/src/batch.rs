@@ -1021,6 +1021,45 @@ mod tests {
     }
 
     #[test]
+    fn a_rate_limited_chunk_waits_and_goes_again_even_for_creates() {
+        let limited = HttpResponse {
+            status: 429,
+            headers: vec![("retry-after".into(), "1".into())],
+            body: br#"{"status":"error","message":"You have reached your ten_secondly_rolling limit.","policyName":"TEN_SECONDLY_ROLLING"}"#.to_vec(),
+        };
+        let mut transport = Scripted::answering(vec![
+            Ok(json(201, &records(0..100))),
+            Ok(limited),
+            Ok(json(201, &records(100..150))),
+        ]);
+        let outcome = run(&mut transport, &connection(), &creates(150)).unwrap();
+        assert!(outcome.is_complete(), "{outcome:?}");
+        assert_eq!((outcome.chunks, outcome.results.len()), (2, 150));
+        // HubSpot did not process the 429'd chunk: the same chunk went again after the wait.
+        assert_eq!(transport.sent[1].3, transport.sent[2].3);
+        assert_eq!(transport.slept, [std::time::Duration::from_secs(1)]);
+    }
+
+    #[test]
+    fn typed_records_carry_their_input_index_and_upsert_flag() {
+        let answer = r#"{"status":"COMPLETE","results":[
+            {"id":"1","properties":{"email":"a@b.co"},"createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-01T00:00:00Z","archived":false,"objectWriteTraceId":"4","new":true}]}"#;
+        let mut transport = Scripted::answering(vec![Ok(json(200, answer))]);
+        let outcome = run(&mut transport, &connection(), &ids(BatchKind::Upsert, &["1"]))
+            .map(|outcome| typed_results(&outcome).unwrap());
+        let typed = outcome.unwrap();
+        assert_eq!(
+            (typed[0].record.id.as_str(), typed[0].input_index, typed[0].new),
+            ("1", Some(4), Some(true))
+        );
+        let wrong = BatchOutcome {
+            results: vec![RawValue::from_string(r#"{"id":1}"#.into()).unwrap()],
+            ..BatchOutcome::default()
+        };
+        assert!(matches!(typed_results(&wrong), Err(Error::Transport(_))));
+    }
+
+    #[test]
     fn an_error_every_chunk_would_meet_stops_the_run_and_keeps_what_was_done() {
         let forbidden = r#"{"status":"error","message":"missing scopes","category":"MISSING_SCOPES"}"#;
         let mut transport = Scripted::answering(vec![Ok(json(201, &records(0..100))), Ok(json(403, forbidden))]);
