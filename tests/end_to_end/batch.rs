@@ -504,3 +504,89 @@ fn a_connector_s_observer_sees_each_chunk_as_it_goes_out() {
     );
     assert_eq!(call.requests_sent, 3);
 }
+
+#[test]
+fn every_batch_action_sends_the_same_requests_through_tool_and_crm() {
+    use crate::crm_typed::{env_with_a_deal, outcome, sent, through_crm};
+    let deal = "98765432";
+    let write = |id: &str, name: &str, value: &str| crm::BatchWriteInput {
+        id: id.to_owned(),
+        properties: vec![self::value(name, value)],
+    };
+    let runs: Vec<(&str, String, crm::BatchRequest)> = vec![
+        (
+            "batch-create",
+            json!({"entity": "deals", "inputs": [{"properties": {"dealname": "A"}}, {"properties": {"dealname": "B"}}]})
+                .to_string(),
+            crm::BatchRequest::Create(crm::BatchCreateRequest {
+                object_type: "deals".to_owned(),
+                inputs: ["A", "B"]
+                    .iter()
+                    .map(|name| crm::BatchCreateInput {
+                        properties: vec![value("dealname", name)],
+                        associations: Vec::new(),
+                    })
+                    .collect(),
+            }),
+        ),
+        (
+            "batch-read",
+            json!({"entity": "deals", "inputs": [{"id": deal}, {"id": "1"}], "properties": ["amount"],
+                   "propertiesWithHistory": ["dealname"], "archived": false})
+            .to_string(),
+            crm::BatchRequest::Read(crm::BatchReadRequest {
+                object_type: "deals".to_owned(),
+                inputs: vec![deal.to_owned(), "1".to_owned()],
+                properties: vec!["amount".to_owned()],
+                properties_with_history: vec!["dealname".to_owned()],
+                id_property: None,
+                archived: false,
+            }),
+        ),
+        (
+            "batch-update",
+            json!({"entity": "deals", "inputs": [{"id": deal, "properties": {"amount": "7"}}]}).to_string(),
+            crm::BatchRequest::Update(crm::BatchUpdateRequest {
+                object_type: "deals".to_owned(),
+                inputs: vec![write(deal, "amount", "7")],
+                id_property: None,
+            }),
+        ),
+        (
+            "batch-upsert",
+            json!({"entity": "contacts", "idProperty": "email",
+                   "inputs": [{"id": "ann@example.com", "properties": {"firstname": "Ann"}}]})
+            .to_string(),
+            crm::BatchRequest::Upsert(crm::BatchUpsertRequest {
+                object_type: "contacts".to_owned(),
+                id_property: "email".to_owned(),
+                inputs: vec![write("ann@example.com", "firstname", "Ann")],
+            }),
+        ),
+        (
+            "batch-archive",
+            json!({"entity": "deals", "inputs": [{"id": deal}]}).to_string(),
+            crm::BatchRequest::Archive(crm::BatchArchiveRequest {
+                object_type: "deals".to_owned(),
+                inputs: vec![deal.to_owned()],
+            }),
+        ),
+    ];
+    assert_eq!(runs.len(), 5, "one run per batch action");
+    for (action, input, request) in runs {
+        let (typed_result, typed_env) = through_crm(move |crm, store, conn| {
+            Box::pin(async move { crm.call_batch(store, &conn, &request).await.map(outcome) })
+        });
+        let tool_env = env_with_a_deal();
+        let tool_result = tool_env.invoke(action, &input);
+        assert!(typed_result.is_ok(), "{action} through crm: {typed_result:?}");
+        assert!(tool_result.is_ok(), "{action} through tool: {tool_result:?}");
+        let requests = sent(&tool_env);
+        assert!(!requests.is_empty(), "{action} sent nothing");
+        assert_eq!(
+            requests,
+            sent(&typed_env),
+            "{action}: tool and crm sent different requests"
+        );
+    }
+}
