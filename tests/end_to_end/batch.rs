@@ -590,3 +590,18 @@ fn every_batch_action_sends_the_same_requests_through_tool_and_crm() {
         );
     }
 }
+
+#[test]
+fn pets_batch_create_takes_a_custom_object_by_name() {
+    let env = Env::new();
+    let input = json!({"entity": "pets", "inputs": [
+        {"properties": {"pet_name": "Rex", "species": "dog"}},
+        {"properties": {"pet_name": "Tom", "species": "cat"}},
+    ]});
+    let answer = env.ok("batch-create", &input.to_string());
+    assert_eq!(answer["status"], "COMPLETE", "{answer}");
+    let sent = batch_requests(&env, "create");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].path, "/crm/objects/2026-09/2-3604285/batch/create");
+    assert_eq!(env.mock.record_count("2-3604285", false), 2);
+}
