@@ -259,7 +259,7 @@ pub fn describe() -> Value {
         "version": env!("CARGO_PKG_VERSION"),
         "description": format!(
             "HubSpot CRM through its REST API (date-based version 2026-09 by default; see `connection.apiVersions`): create, read, update, archive and search records of the standard CRM \
-             objects and the account's custom objects (by name), list records and owners, and discover object types, \
+             objects and the account's custom objects (by name), one at a time or thousands at once (batch-*), list records and owners, and discover object types, \
              pipelines, stages and properties. Property values are text. Search returns at most \
              {MAX_SEARCH_LIMIT} records per page, {MAX_FILTERS_TOTAL} filters per search and {MAX_SEARCH_RESULTS} results in all. \
              Every failure is a case of the WIT `error` variant, listed in `errors` with what to do: {}. \
