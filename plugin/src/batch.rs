@@ -335,6 +335,17 @@ fn check_id(request: &BatchRequest, id: &str, path: &InputPath) -> Result<(), Er
 /// apart (207) and its errors name it.
 pub fn plan_chunk(request: &BatchRequest, version: ApiVersion, range: Range<usize>) -> Result<HttpRequest, Error> {
     let object_type = validate(request)?;
+    Ok(chunk_request(request, object_type, version, range))
+}
+
+/// [`plan_chunk`] for a request already checked: a batch of many chunks
+/// checks its inputs once, not once per chunk.
+fn chunk_request(
+    request: &BatchRequest,
+    object_type: ObjectType<'_>,
+    version: ApiVersion,
+    range: Range<usize>,
+) -> HttpRequest {
     let inputs = request.inputs.get(range.clone()).unwrap_or_default();
     let items: Vec<Value> = inputs
         .iter()
@@ -373,7 +384,7 @@ pub fn plan_chunk(request: &BatchRequest, version: ApiVersion, range: Range<usiz
     if request.kind == BatchKind::Read && request.archived {
         path = path.query("archived", "true");
     }
-    Ok(HttpRequest {
+    HttpRequest {
         method: Method::Post,
         path_and_query: path.finish(),
         body: Some(Value::Object(body).to_string().into_bytes()),
@@ -382,7 +393,7 @@ pub fn plan_chunk(request: &BatchRequest, version: ApiVersion, range: Range<usiz
         } else {
             Repeatable::Yes
         },
-    })
+    }
 }
 
 /// The first chunk's request: what a batch sends first.
@@ -465,13 +476,15 @@ pub fn run<T: Transport>(
 ) -> Result<BatchOutcome, Error> {
     let (mut lookups, request) = prepare(transport, connection, request)?;
     let version = lookups.version();
+    // Checked again with its names resolved, once for every chunk.
+    let object_type = validate(&request)?;
     let mut outcome = BatchOutcome::default();
     for (number, range) in request.chunks().into_iter().enumerate() {
         if outcome.stopped_by.is_some() {
             outcome.not_sent.extend(range);
             continue;
         }
-        let http = plan_chunk(&request, version, range.clone())?;
+        let http = chunk_request(&request, object_type, version, range.clone());
         if number > 0 {
             lookups.restart_deadline();
         }
@@ -762,11 +775,12 @@ pub fn preview<T: Transport>(
         }
     }
     let version = lookups.version();
+    let object_type = validate(&request)?;
     let requests = request
         .chunks()
         .into_iter()
-        .map(|range| plan_chunk(&request, version, range).map(|http| dry_run::planned(&http)))
-        .collect::<Result<Vec<_>, Error>>()?;
+        .map(|range| dry_run::planned(&chunk_request(&request, object_type, version, range)))
+        .collect();
     Ok(WritePreview { requests, problems })
 }
 

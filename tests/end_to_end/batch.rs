@@ -605,3 +605,32 @@ fn pets_batch_create_takes_a_custom_object_by_name() {
     assert_eq!(sent[0].path, "/crm/objects/2026-09/2-3604285/batch/create");
     assert_eq!(env.mock.record_count("2-3604285", false), 2);
 }
+
+#[test]
+fn contacts_batch_read_of_the_most_inputs_stays_within_the_sandbox() {
+    let env = Env::new();
+    let records: Vec<(String, Vec<(String, String)>)> = (0..100)
+        .map(|n| {
+            (
+                (700 + n).to_string(),
+                vec![("email".to_owned(), format!("m{n}@example.com"))],
+            )
+        })
+        .collect();
+    env.mock.seed_records("contacts", records).expect("seeded");
+    let inputs: Vec<Value> = (0..10_000).map(|n| json!({"id": (700 + n).to_string()})).collect();
+    let call = env.call(
+        "batch-read",
+        &json!({"entity": "contacts", "inputs": inputs}).to_string(),
+    );
+    let answer: Value = serde_json::from_str(&call.result.expect("the batch runs")).expect("JSON");
+    assert_eq!((answer["chunks"].as_u64(), call.requests_sent), (Some(100), 100));
+    assert_eq!(answer["results"].as_array().map(Vec::len), Some(100));
+    let missing: usize = answer["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|error| indexes(&error["inputIndexes"]).len())
+        .sum();
+    assert_eq!(missing, 9_900);
+}
