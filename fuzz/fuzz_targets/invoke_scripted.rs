@@ -200,6 +200,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let parsed = input::parse(action, &script.input).ok();
     let pages_of_a_search = matches!(&parsed, Some(ActionRequest::Search(search)) if search.max_results.is_some());
+    let batch_chunks = match &parsed {
+        Some(ActionRequest::Batch(batch)) => batch.chunks().len(),
+        _ => 0,
+    };
     let built = parsed
         .and_then(|request| request.to_http(v3()).ok().flatten())
         .unwrap_or_else(|| panic!("sent a request for input that does not build one"));
@@ -229,6 +233,20 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(request.method, Method::Post);
                 if !looked_up {
                     assert_eq!(request.url, endpoint.url(&built.path_and_query));
+                }
+            }
+        }
+        // Chunks of one batch: the same path, each chunk within the retry policy.
+        Action::BatchCreate | Action::BatchRead | Action::BatchUpdate | Action::BatchUpsert | Action::BatchArchive => {
+            assert!(
+                own.len() <= batch_chunks * policy.max_attempts as usize,
+                "{} requests for {batch_chunks} chunks",
+                own.len()
+            );
+            for request in &own {
+                assert_eq!(request.method, Method::Post);
+                if !looked_up {
+                    assert_eq!(path_only(&request.url), path_only(&endpoint.url(&built.path_and_query)));
                 }
             }
         }
@@ -264,6 +282,16 @@ fuzz_target!(|data: &[u8]| {
                     "{error:?} miscounts the attempts"
                 );
             }
+        }
+    }
+    if action == Action::BatchCreate {
+        // A chunk goes again only after an answer that proves it was not processed.
+        for pair in sent.windows(2).filter(|pair| pair[0].body == pair[1].body) {
+            assert!(
+                allows_resending_a_create(&pair[0].answer),
+                "a create chunk was resent after {:?}",
+                pair[0].answer
+            );
         }
     }
     if action == Action::Create {

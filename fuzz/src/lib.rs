@@ -7,6 +7,7 @@
 
 use hubspot_connector::action::{ACTIONS, Action};
 use hubspot_connector::api_version::ApiVersion;
+use hubspot_connector::batch::{BatchKind, BatchRequest};
 use hubspot_connector::entity::ObjectType;
 use hubspot_connector::error::TransportFailure;
 use hubspot_connector::error::{Error, MAX_ERROR_BODY};
@@ -264,6 +265,21 @@ fn expected_url(request: &ActionRequest) -> Result<ExpectedUrl, String> {
             segments.push(object_segment(&associations.to_object_type)?);
             segments
         }
+        ActionRequest::Batch(batch) => {
+            if batch.kind == BatchKind::Read && batch.archived {
+                query.push(("archived", "true".into()));
+            }
+            let operation = match batch.kind {
+                BatchKind::Create => "create",
+                BatchKind::Read => "read",
+                BatchKind::Update => "update",
+                BatchKind::Upsert => "upsert",
+                BatchKind::Archive => "archive",
+            };
+            let mut segments = base("objects", &batch.object_type)?;
+            segments.extend(["batch".into(), operation.into()]);
+            segments
+        }
     };
     Ok(ExpectedUrl { segments, query })
 }
@@ -314,6 +330,7 @@ fn known_query_keys(action: Action) -> &'static [&'static str] {
         ],
         Action::GetOwners => &["limit", "email", "archived"],
         Action::GetAssociations => &["limit"],
+        Action::BatchRead => &["archived"],
         _ => &[],
     }
 }
@@ -371,8 +388,10 @@ pub fn check_request(request: &ActionRequest, http: &HttpRequest) -> Result<(), 
         ActionRequest::Associate(associate) => (Method::Put, associate.type_id.is_some(), Repeatable::Yes),
         ActionRequest::RemoveAssociation(_) => (Method::Delete, false, Repeatable::Yes),
         _ => match action {
-            Action::Create => (Method::Post, true, Repeatable::OnlyIfUnprocessed),
-            Action::Search => (Method::Post, true, Repeatable::Yes),
+            Action::Create | Action::BatchCreate => (Method::Post, true, Repeatable::OnlyIfUnprocessed),
+            Action::Search | Action::BatchRead | Action::BatchUpdate | Action::BatchUpsert | Action::BatchArchive => {
+                (Method::Post, true, Repeatable::Yes)
+            }
             Action::Update => (Method::Patch, true, Repeatable::Yes),
             Action::Archive => (Method::Delete, false, Repeatable::Yes),
             _ => (Method::Get, false, Repeatable::Yes),
@@ -441,7 +460,37 @@ fn check_body(request: &ActionRequest, body: &Value) -> Result<(), String> {
             }
         }
         ActionRequest::Search(_) => check_search_body(object)?,
+        ActionRequest::Batch(batch) => check_batch_body(batch, object)?,
         _ => return Err("a body on a request that takes none".into()),
+    }
+    Ok(())
+}
+
+/// A batch's first request: at most HubSpot's batch size of inputs, the
+/// first ones given, each create input traced by its index.
+fn check_batch_body(batch: &BatchRequest, body: &Map<String, Value>) -> Result<(), String> {
+    let inputs = body
+        .get("inputs")
+        .and_then(Value::as_array)
+        .ok_or("a batch body without inputs")?;
+    if inputs.is_empty() || inputs.len() > batch.chunk_size() || inputs.len() > batch.inputs.len() {
+        return Err(format!("a batch chunk of {} inputs sent", inputs.len()));
+    }
+    for (index, (sent, given)) in inputs.iter().zip(&batch.inputs).enumerate() {
+        let ok = match batch.kind {
+            BatchKind::Create => {
+                sent.get("properties") == Some(&properties_json(&given.properties))
+                    && sent.get("objectWriteTraceId") == Some(&Value::from(index.to_string()))
+            }
+            BatchKind::Update | BatchKind::Upsert => {
+                sent.get("properties") == Some(&properties_json(&given.properties))
+                    && sent.get("id") == Some(&Value::from(given.id.as_str()))
+            }
+            BatchKind::Read | BatchKind::Archive => sent == &serde_json::json!({ "id": given.id }),
+        };
+        if !ok {
+            return Err(format!("batch input {index} sent as {sent}"));
+        }
     }
     Ok(())
 }

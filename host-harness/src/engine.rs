@@ -12,6 +12,7 @@ use wasmtime::{Engine, Store, UpdateDeadline};
 
 use crate::cache::{CompileCache, Loaded};
 use crate::call_state::CallState;
+use crate::observer::RequestObserver;
 use crate::outbound::{Counters, Origin, Outbound};
 use crate::pool::Pool;
 use crate::rate_budget::RateBudget;
@@ -58,6 +59,8 @@ pub struct Connector {
     loaded: Loaded,
     /// Shared by all calls: HubSpot's limits are per account, not per call.
     budget: Option<Arc<RateBudget>>,
+    /// Told of every request any call sends.
+    observer: Option<RequestObserver>,
     _ticker: EpochTicker,
 }
 
@@ -183,6 +186,7 @@ impl Connector {
             engine,
             pre,
             budget: sandbox.rate_limits.map(|limits| Arc::new(RateBudget::new(limits))),
+            observer: None,
             sandbox,
             pool: Arc::new(pool),
             slots,
@@ -210,6 +214,16 @@ impl Connector {
     /// The sandbox calls run in.
     pub fn sandbox(&self) -> &Sandbox {
         &self.sandbox
+    }
+
+    /// Tells `observer` of every request a call lets through, as it goes
+    /// out: what a long call (a batch of many chunks) needs to show progress.
+    #[must_use]
+    pub fn with_observer(self, observer: RequestObserver) -> Self {
+        Self {
+            observer: Some(observer),
+            ..self
+        }
     }
 
     /// Runs `tool.invoke`.
@@ -316,7 +330,8 @@ impl Connector {
             Arc::clone(&counters),
             Arc::clone(&self.pool),
         )
-        .with_budget(self.budget.clone(), started + self.sandbox.wall_clock);
+        .with_budget(self.budget.clone(), started + self.sandbox.wall_clock)
+        .with_observer(self.observer.clone());
         let stderr = CallState::stderr_pipe();
         let mut store = Store::new(&self.engine, CallState::new(&self.sandbox, outbound, stderr.clone()));
         store.limiter(|state| &mut state.limits);

@@ -13,6 +13,7 @@ mod allocation;
 mod cache;
 mod call_state;
 mod engine;
+mod observer;
 mod outbound;
 mod pool;
 mod rate_budget;
@@ -21,6 +22,7 @@ mod sandbox;
 pub use cache::{CACHE_DIR_VARIABLE, CompileCache, Loaded};
 pub use call_state::CallState;
 pub use engine::{BoxFuture, COMPONENT, Call, CallError, Connector, Invocation};
+pub use observer::{RequestObserver, SentRequest};
 pub use rate_budget::RateLimits;
 pub use sandbox::{Credential, DEFAULT_API_BASE, DEFAULT_INSTANCE_SLOTS, Sandbox};
 /// The wasmtime this host is built on: its `Store` and `Result` appear in

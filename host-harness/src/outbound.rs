@@ -17,6 +17,7 @@ use wasmtime_wasi_http::{
     DEFAULT_FORBIDDEN_HEADERS, Error as HttpError, ForbiddenHeaderFilter, RequestOptions, WasiBody, WasiHttpHooks,
 };
 
+use crate::observer::{RequestObserver, SentRequest};
 use crate::pool::Pool;
 use crate::rate_budget::RateBudget;
 use crate::sandbox::{Credential, Sandbox};
@@ -90,6 +91,8 @@ pub(crate) struct Outbound {
     pool: Arc<Pool>,
     /// The connector's per-account budget, and when the call must end.
     budget: Option<(Arc<RateBudget>, tokio::time::Instant)>,
+    /// The embedder's observer of every request let through.
+    observer: Option<RequestObserver>,
 }
 
 impl Outbound {
@@ -121,7 +124,13 @@ impl Outbound {
             counters,
             pool,
             budget: None,
+            observer: None,
         }
+    }
+
+    /// Tells `observer` of every request let through.
+    pub(crate) fn with_observer(self, observer: Option<RequestObserver>) -> Self {
+        Self { observer, ..self }
     }
 
     /// Holds requests to the per-account `budget`, waiting no later than `deadline`.
@@ -204,6 +213,7 @@ impl WasiHttpHooks for Outbound {
             .as_ref()
             .and_then(|(budget, deadline)| Some((Arc::clone(budget), budget.account_of(&request)?, *deadline)));
         let counters = Arc::clone(&self.counters);
+        let observer = self.observer.clone();
         Box::new(async move {
             let permit = match budget {
                 Some((budget, (account, search), deadline)) => match budget.acquire(account, search, deadline).await {
@@ -212,7 +222,10 @@ impl WasiHttpHooks for Outbound {
                 },
                 None => None,
             };
-            counters.sent.fetch_add(1, Ordering::Relaxed);
+            let number = counters.sent.fetch_add(1, Ordering::Relaxed).saturating_add(1);
+            if let Some(observer) = &observer {
+                observer(&SentRequest::of(number, &request));
+            }
             if permit.as_ref().is_some_and(|permit| permit.delayed()) {
                 counters.delayed.fetch_add(1, Ordering::Relaxed);
             }

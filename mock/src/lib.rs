@@ -46,6 +46,7 @@
 mod association_endpoints;
 mod associations;
 mod auth;
+mod batch_endpoints;
 mod body;
 mod catalog;
 mod config;

@@ -32,7 +32,7 @@ use crate::handler::{Call, Reply};
 use crate::lead_rules;
 use crate::objects::ObjectType;
 use crate::render::{Selection, associations_json, record_json};
-use crate::requests::{self, AssociationInput, CreateBody, UpdateBody};
+use crate::requests::{self, AssociationInput, CreateBody, PropertyMap, UpdateBody};
 use crate::search;
 use crate::store::Record;
 use crate::validation::{PropertyIssue, WriteCheck, issues_error, unique_conflict};
@@ -45,9 +45,19 @@ const LIST_MAX_LIMIT: usize = 100;
 const LIST_MAX_LIMIT_WITH_HISTORY: usize = 50;
 
 /// `POST /crm/v3/objects/{objectType}` → 201 with the new record.
-pub(crate) fn create(call: Call<'_>) -> Result<Reply, ApiError> {
+pub(crate) fn create(mut call: Call<'_>) -> Result<Reply, ApiError> {
     let body: CreateBody = requests::parse(call.body)?;
-    let input = requests::into_strings(body.properties);
+    let created = create_one(&mut call, body)?;
+    Ok(Reply::Json(201, created))
+}
+
+/// What a create stores: the property values, and each association's type and target.
+pub(crate) type CheckedCreate = (BTreeMap<String, String>, Vec<(associations::AssociationType, u64)>);
+
+/// The checks of a create, in the order HubSpot makes them: property values (with the
+/// lead rules), unique values, associations; the values to store and the links.
+pub(crate) fn check_create(call: &Call<'_>, body: &CreateBody) -> Result<CheckedCreate, ApiError> {
+    let input = requests::into_strings(body.properties.clone());
     let checked = WriteCheck {
         catalog: call.catalog,
         pipelines: call.store.pipelines(call.object_type),
@@ -62,17 +72,21 @@ pub(crate) fn create(call: Call<'_>) -> Result<Reply, ApiError> {
     if let Some(conflict) = unique_conflict(call.store, call.catalog, call.object_type, None, &values) {
         return Err(conflict);
     }
-    let links = association_targets(&call, &body.associations)?;
+    let links = association_targets(call, &body.associations)?;
     lead_rules::check_associations(call.object_type, &links)?;
+    Ok((values, links))
+}
+
+/// Creates one record as `POST /crm/v3/objects/{objectType}` does; the new record as
+/// the reply shows it.
+pub(crate) fn create_one(call: &mut Call<'_>, body: CreateBody) -> Result<Value, ApiError> {
+    let (values, links) = check_create(call, &body)?;
     let id = call.store.create(call.object_type, &values);
     for (kind, to_id) in links {
         call.store.associate(kind, id, to_id);
     }
-    let record = stored(&call, id)?;
-    Ok(Reply::Json(
-        201,
-        Value::Object(record_json(call.catalog, record, Selection::AllSet, &[])),
-    ))
+    let record = stored(call, id)?;
+    Ok(Value::Object(record_json(call.catalog, record, Selection::AllSet, &[])))
 }
 
 /// The property check's outcome with the lead rules' issues added, so one 400 names
@@ -161,8 +175,19 @@ fn invalid_target(object_type: ObjectType, raw_id: &str) -> ApiError {
 /// The id of the record `raw_id` names (an id, or a value of `idProperty`) among the
 /// archived or the live records.
 fn locate(call: &Call<'_>, raw_id: &str, archived: bool) -> Result<u64, ApiError> {
+    locate_by(call, raw_id, archived, call.query.first("idProperty"))
+}
+
+/// The id of the record `raw_id` names as a value of `id_property` (its id when
+/// absent) among the archived or the live records.
+pub(crate) fn locate_by(
+    call: &Call<'_>,
+    raw_id: &str,
+    archived: bool,
+    id_property: Option<&str>,
+) -> Result<u64, ApiError> {
     let not_found = || ApiError::object_not_found(raw_id);
-    let id_property = call.query.first("idProperty").map(str::trim).filter(|p| !p.is_empty());
+    let id_property = id_property.map(str::trim).filter(|p| !p.is_empty());
     let record = match id_property {
         None | Some("hs_object_id") => {
             let id = raw_id.trim().parse::<u64>().map_err(|_| not_found())?;
@@ -231,10 +256,17 @@ pub(crate) fn read(call: Call<'_>, raw_id: &str) -> Result<Reply, ApiError> {
 }
 
 /// `PATCH /crm/v3/objects/{objectType}/{objectId}` → 200 with the updated record.
-pub(crate) fn update(call: Call<'_>, raw_id: &str) -> Result<Reply, ApiError> {
+pub(crate) fn update(mut call: Call<'_>, raw_id: &str) -> Result<Reply, ApiError> {
     let id = locate(&call, raw_id, false)?;
     let body: UpdateBody = requests::parse(call.body)?;
-    let input = requests::into_strings(body.properties);
+    let updated = update_one(&mut call, id, body.properties)?;
+    Ok(Reply::Json(200, updated))
+}
+
+/// Writes `properties` to the live record `id` as `PATCH` does; the record as the
+/// reply shows it.
+pub(crate) fn update_one(call: &mut Call<'_>, id: u64, properties: PropertyMap) -> Result<Value, ApiError> {
+    let input = requests::into_strings(properties);
     let checked = WriteCheck {
         catalog: call.catalog,
         pipelines: call.store.pipelines(call.object_type),
@@ -250,11 +282,8 @@ pub(crate) fn update(call: Call<'_>, raw_id: &str) -> Result<Reply, ApiError> {
         return Err(conflict);
     }
     call.store.update(call.object_type, id, &values);
-    let record = stored(&call, id)?;
-    Ok(Reply::Json(
-        200,
-        Value::Object(record_json(call.catalog, record, Selection::AllSet, &[])),
-    ))
+    let record = stored(call, id)?;
+    Ok(Value::Object(record_json(call.catalog, record, Selection::AllSet, &[])))
 }
 
 /// `DELETE /crm/v3/objects/{objectType}/{objectId}` → 204.

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::association_endpoints;
 use crate::auth::Access;
+use crate::batch_endpoints::{self, BatchOperation};
 use crate::handler::{Call, Reply};
 use crate::headers::RateLimitHeaders;
 use crate::object_endpoints;
@@ -39,6 +40,8 @@ pub(crate) enum Endpoint {
     ArchiveAssociationLabels(String),
     /// `GET {association labels}/{type}/{toType}/labels`.
     AssociationLabels(String),
+    /// `POST …/objects/{objectType}/batch/{operation}`.
+    Batch(BatchOperation),
 }
 
 impl Endpoint {
@@ -58,6 +61,8 @@ impl Endpoint {
             | Self::ListAssociations(..)
             | Self::BatchReadAssociations(_)
             | Self::AssociationLabels(_) => Access::Read,
+            Self::Batch(operation) if operation.reads() => Access::Read,
+            Self::Batch(_) => Access::Write,
             Self::ListPipelines
             | Self::ReadPipeline(_)
             | Self::ListStages(_)
@@ -196,6 +201,7 @@ pub(crate) fn resolve(method: &str, segments: &[String]) -> Option<Route> {
         ("POST", "objects", [kind]) => (Endpoint::CreateRecord, kind),
         ("GET", "objects", [kind]) => (Endpoint::ListRecords, kind),
         ("POST", "objects", [kind, "search"]) => (Endpoint::SearchRecords, kind),
+        ("POST", "objects", [kind, "batch", operation]) => (Endpoint::Batch(BatchOperation::parse(operation)?), kind),
         ("GET", "objects", [kind, id]) => (Endpoint::ReadRecord(owned(id)), kind),
         ("PATCH", "objects", [kind, id]) => (Endpoint::UpdateRecord(owned(id)), kind),
         ("DELETE", "objects", [kind, id]) => (Endpoint::ArchiveRecord(owned(id)), kind),
@@ -345,6 +351,7 @@ pub(crate) fn dispatch(endpoint: &Endpoint, version: ApiVersion, call: Call<'_>)
         }
         Endpoint::ArchiveAssociationLabels(to) => association_endpoints::archive_labels(call, to, version.0 != "v3"),
         Endpoint::AssociationLabels(to) => association_endpoints::labels(call, to),
+        Endpoint::Batch(operation) => batch_endpoints::handle(call, *operation),
     };
     let mut reply = result.unwrap_or_else(Reply::Error);
     let dropped = version.dropped_property_members();
@@ -414,6 +421,31 @@ mod tests {
                 "GET",
                 "/crm/v3/properties/deals/amount",
                 Endpoint::ReadProperty("amount".to_owned()),
+            ),
+            (
+                "POST",
+                "/crm/v3/objects/contacts/batch/create",
+                Endpoint::Batch(BatchOperation::Create),
+            ),
+            (
+                "POST",
+                "/crm/v3/objects/contacts/batch/read",
+                Endpoint::Batch(BatchOperation::Read),
+            ),
+            (
+                "POST",
+                "/crm/v3/objects/contacts/batch/update",
+                Endpoint::Batch(BatchOperation::Update),
+            ),
+            (
+                "POST",
+                "/crm/v3/objects/contacts/batch/upsert",
+                Endpoint::Batch(BatchOperation::Upsert),
+            ),
+            (
+                "POST",
+                "/crm/v3/objects/contacts/batch/archive",
+                Endpoint::Batch(BatchOperation::Archive),
             ),
         ];
         for (method, path, endpoint) in cases {
@@ -515,6 +547,8 @@ mod tests {
             ("PUT", "/crm/v3/objects/contacts/1"),
             ("GET", "/crm/v4/objects/contacts/1"),
             ("POST", "/crm/v3/objects/contacts/1/extra"),
+            ("POST", "/crm/v3/objects/contacts/batch/delete"),
+            ("GET", "/crm/v3/objects/contacts/batch/read"),
             ("GET", "/oauth/v2/private-apps/get/access-token-info"),
             ("GET", "/crm/v3/properties/deals/amount/extra"),
             ("GET", "/crm/objects/2025-09/contacts/1"),

@@ -1033,3 +1033,117 @@ fn openapi_association_replies_conform_through(version: &'static str) {
         Some(1)
     );
 }
+
+/// Validate a batch reply against the schema `version`'s spec names for it. The dated
+/// 2026-09 spec documents no 207: its one batch response type carries `errors` and
+/// `numErrors`, so a partial failure is checked against the success status's schema.
+fn batch(version: &str, operation: &str, reply: &Reply, success: u16) {
+    let path = format!("/crm/v3/objects/{{objectType}}/batch/{operation}");
+    let key = versioned_path(version, &path);
+    let doc = spec(&spec_file(version, "objects.json"));
+    let documented = doc["paths"][&key]["post"]["responses"]
+        .get(reply.status.to_string())
+        .is_some();
+    let status = if documented { reply.status } else { success };
+    let reference = response_ref(&doc, &key, "post", status);
+    let errors: Vec<String> = validator(&doc, &reference, Patch::Deviations)
+        .iter_errors(&reply.json())
+        .map(|error| format!("{} at {}", error, error.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{version} batch/{operation} {} vs {reference}:\n{}\n{:#}",
+        reply.status,
+        errors.join("\n"),
+        reply.json()
+    );
+}
+
+#[test]
+fn openapi_batch_replies_conform() {
+    for version in API_VERSIONS {
+        openapi_batch_replies_conform_through(version);
+    }
+}
+
+fn openapi_batch_replies_conform_through(version: &'static str) {
+    let (_server, client) = start();
+    let client = client.at(version);
+    let create = |emails: &[&str]| {
+        let inputs: Vec<Value> = emails
+            .iter()
+            .enumerate()
+            .map(|(index, email)| {
+                json!({"properties": {"email": email, "firstname": "F"}, "associations": [],
+                       "objectWriteTraceId": index.to_string()})
+            })
+            .collect();
+        client.post("/crm/v3/objects/contacts/batch/create", &json!({ "inputs": inputs }))
+    };
+    let created = create(&["a@example.com", "b@example.com"]);
+    assert_eq!(created.status, 201, "{}", String::from_utf8_lossy(&created.body));
+    batch(version, "create", &created, 201);
+    let ids: Vec<String> = created.json()["results"]
+        .as_array()
+        .map(|results| {
+            results
+                .iter()
+                .filter_map(|r| r["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let partial = create(&["c@example.com", "a@example.com"]);
+    assert_eq!(partial.status, 207);
+    assert_eq!(
+        partial.json()["errors"][0]["context"]["objectWriteTraceId"],
+        json!(["1"])
+    );
+    batch(version, "create", &partial, 201);
+
+    let read = |inputs: Value, history: Value| {
+        client.post(
+            "/crm/v3/objects/contacts/batch/read",
+            &json!({"inputs": inputs, "properties": ["email", "jobtitle"], "propertiesWithHistory": history}),
+        )
+    };
+    let all = read(json!([{"id": ids[0]}, {"id": ids[1]}]), json!(["email"]));
+    assert_eq!(all.status, 200);
+    batch(version, "read", &all, 200);
+    let missing = read(json!([{"id": ids[0]}, {"id": "999999"}]), json!([]));
+    assert_eq!(missing.status, 207);
+    batch(version, "read", &missing, 200);
+
+    let updated = client.post(
+        "/crm/v3/objects/contacts/batch/update",
+        &json!({"inputs": [{"id": ids[0], "properties": {"jobtitle": "CTO"}},
+                           {"id": "999999", "properties": {"jobtitle": "CEO"}}]}),
+    );
+    assert_eq!(updated.status, 207);
+    batch(version, "update", &updated, 200);
+
+    let upserted = client.post(
+        "/crm/v3/objects/contacts/batch/upsert",
+        &json!({"inputs": [{"id": "b@example.com", "idProperty": "email", "properties": {"jobtitle": "CFO"}},
+                           {"id": "z@example.com", "idProperty": "email", "properties": {"firstname": "Z"}}]}),
+    );
+    assert_eq!(upserted.status, 200);
+    assert_eq!(upserted.json()["results"][1]["new"], true);
+    batch(version, "upsert", &upserted, 200);
+    let refused = client.post(
+        "/crm/v3/objects/contacts/batch/upsert",
+        &json!({"inputs": [{"id": "y@example.com", "idProperty": "email", "properties": {"lifecyclestage": "nonsense"}}]}),
+    );
+    assert_eq!(refused.status, 207);
+    batch(version, "upsert", &refused, 200);
+
+    let too_many: Vec<Value> = (0..101).map(|n| json!({"id": n.to_string()})).collect();
+    let over = client.post("/crm/v3/objects/contacts/batch/archive", &json!({ "inputs": too_many }));
+    assert_eq!(over.status, 400);
+    objects(version, "/crm/v3/objects/{objectType}/batch/archive", "post", &over);
+    let archived = client.post(
+        "/crm/v3/objects/contacts/batch/archive",
+        &json!({"inputs": [{"id": ids[0]}, {"id": "999999"}]}),
+    );
+    assert_eq!(archived.status, 204);
+    assert!(archived.body.is_empty());
+}

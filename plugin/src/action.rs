@@ -40,6 +40,16 @@ pub enum Action {
     RemoveAssociation,
     /// List the association types and labels between two object types.
     GetAssociationLabels,
+    /// Create records in chunks of HubSpot's batch size.
+    BatchCreate,
+    /// Read records by id in chunks.
+    BatchRead,
+    /// Update records by id in chunks.
+    BatchUpdate,
+    /// Create or update records by a unique property, in chunks.
+    BatchUpsert,
+    /// Archive records by id in chunks.
+    BatchArchive,
 }
 
 /// What the connector knows of one action.
@@ -212,6 +222,50 @@ pub const ACTIONS: &[ActionInfo] = &[
         object_type: Some(Field::Entity),
         wit_request: Some("association-labels-request"),
     },
+    // The batch actions: each takes `inputs` of any length and sends them in
+    // chunks of HubSpot's batch size (see `crate::batch`).
+    ActionInfo {
+        action: Action::BatchCreate,
+        name: "batch-create",
+        input: &[Field::Entity, Field::Inputs, Field::DryRun],
+        object_type: Some(Field::Entity),
+        wit_request: Some("batch-create-request"),
+    },
+    ActionInfo {
+        action: Action::BatchRead,
+        name: "batch-read",
+        input: &[
+            Field::Entity,
+            Field::Inputs,
+            Field::Properties,
+            Field::PropertiesWithHistory,
+            Field::IdProperty,
+            Field::Archived,
+        ],
+        object_type: Some(Field::Entity),
+        wit_request: Some("batch-read-request"),
+    },
+    ActionInfo {
+        action: Action::BatchUpdate,
+        name: "batch-update",
+        input: &[Field::Entity, Field::Inputs, Field::IdProperty, Field::DryRun],
+        object_type: Some(Field::Entity),
+        wit_request: Some("batch-update-request"),
+    },
+    ActionInfo {
+        action: Action::BatchUpsert,
+        name: "batch-upsert",
+        input: &[Field::Entity, Field::IdProperty, Field::Inputs, Field::DryRun],
+        object_type: Some(Field::Entity),
+        wit_request: Some("batch-upsert-request"),
+    },
+    ActionInfo {
+        action: Action::BatchArchive,
+        name: "batch-archive",
+        input: &[Field::Entity, Field::Inputs, Field::DryRun],
+        object_type: Some(Field::Entity),
+        wit_request: Some("batch-archive-request"),
+    },
 ];
 
 // `Action::info` indexes the table by the variant: the build fails if an
@@ -299,6 +353,11 @@ mod tests {
             Action::GetAssociations,
             Action::RemoveAssociation,
             Action::GetAssociationLabels,
+            Action::BatchCreate,
+            Action::BatchRead,
+            Action::BatchUpdate,
+            Action::BatchUpsert,
+            Action::BatchArchive,
         ];
         assert_eq!(ACTIONS.len(), every.len());
         for action in every {

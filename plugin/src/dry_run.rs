@@ -107,9 +107,9 @@ pub fn preview<T: Transport>(
 /// The problems found in a write's properties, and whether a value given
 /// by label was replaced by its internal value.
 #[derive(Debug, Default)]
-struct Checked {
-    problems: Vec<WriteProblem>,
-    changed: bool,
+pub(crate) struct Checked {
+    pub(crate) problems: Vec<WriteProblem>,
+    pub(crate) changed: bool,
 }
 
 impl Checked {
@@ -128,6 +128,15 @@ fn check<T: Transport>(
     object_type: &str,
     written: &mut [(String, String)],
 ) -> Result<Checked, Error> {
+    let results = definitions(lookups, object_type)?;
+    Ok(check_properties(&results, written))
+}
+
+/// The definitions of `object_type`'s properties.
+pub(crate) fn definitions<T: Transport>(
+    lookups: &mut Lookups<'_, T>,
+    object_type: &str,
+) -> Result<Vec<PropertyDefinition>, Error> {
     let request = PropertiesRequest {
         object_type: object_type.to_owned(),
         archived: false,
@@ -135,13 +144,13 @@ fn check<T: Transport>(
         compact: false,
     };
     let PropertyList { results } = lookups.send(&plan::properties(&request, lookups.version())?)?;
-    Ok(check_properties(&results, written))
+    Ok(results)
 }
 
 /// Checks each written property against `definitions`: it must exist, be
 /// writable, and for a dropdown hold one option's value (or the label of
 /// exactly one option, which is then written as its value).
-fn check_properties(definitions: &[PropertyDefinition], written: &mut [(String, String)]) -> Checked {
+pub(crate) fn check_properties(definitions: &[PropertyDefinition], written: &mut [(String, String)]) -> Checked {
     let mut checked = Checked::default();
     for (name, value) in written.iter_mut() {
         let Some(definition) = definitions.iter().find(|definition| definition.name == *name) else {

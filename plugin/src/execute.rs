@@ -433,7 +433,7 @@ pub(crate) fn begin<'t, T: Transport, R>(
 }
 
 /// The call's client, once the connection is checked.
-fn connect<'t, T: Transport>(
+pub(crate) fn connect<'t, T: Transport>(
     transport: &'t mut T,
     connection: &Connection,
     version: ApiVersion,
@@ -451,13 +451,18 @@ pub(crate) fn resolve<T: Transport, R: Resolvable>(
     let mut resolved = request.clone();
     let mut changed = resolve_object_types(lookups, resolved.object_types())?;
     if let Some((object_type, properties)) = resolved.written() {
-        changed |= resolve_owners(lookups, object_type, properties)?;
+        changed |= resolve_owners(
+            lookups,
+            object_type,
+            properties,
+            &InputPath::root().field(Field::Properties),
+        )?;
     }
     Ok(changed.then_some(resolved))
 }
 
 /// Turns each custom object name into its type id; whether any was one.
-fn resolve_object_types<T: Transport>(
+pub(crate) fn resolve_object_types<T: Transport>(
     lookups: &mut Lookups<'_, T>,
     object_types: Vec<(InputPath, &mut String)>,
 ) -> Result<bool, Error> {
@@ -474,16 +479,16 @@ fn resolve_object_types<T: Transport>(
 
 /// Turns each owner given by e-mail or name into the owner's id; whether
 /// any was one.
-fn resolve_owners<T: Transport>(
+pub(crate) fn resolve_owners<T: Transport>(
     lookups: &mut Lookups<'_, T>,
     object_type: &str,
     properties: &mut [(String, String)],
+    at: &InputPath,
 ) -> Result<bool, Error> {
     // Checked before anything was sent, and resolved above.
     let Ok(object_type) = ObjectType::parse(object_type) else {
         return Ok(false);
     };
-    let at = InputPath::root().field(Field::Properties);
     let mut changed = false;
     for (index, (name, value)) in properties.iter_mut().enumerate() {
         if names_an_owner(value) && lookups.is_owner_property(object_type, name)? {

@@ -176,6 +176,9 @@ pub fn parse_call(action: Action, input_json: &str) -> Result<Call, Error> {
             object_type: input.required_str(Field::Entity)?,
             to_object_type: input.required_str(Field::ToEntity)?,
         }),
+        Action::BatchCreate | Action::BatchRead | Action::BatchUpdate | Action::BatchUpsert | Action::BatchArchive => {
+            ActionRequest::Batch(crate::batch::parse(action, &input)?)
+        }
     };
     Ok(Call { request, dry_run })
 }
@@ -196,13 +199,13 @@ fn depth(value: &Value) -> usize {
 }
 
 /// A JSON object being read, with the path that leads to it.
-struct Object<'a> {
+pub(crate) struct Object<'a> {
     map: &'a Map<String, Value>,
     path: InputPath,
 }
 
 impl<'a> Object<'a> {
-    fn new(value: &'a Value, path: InputPath) -> Result<Self, Error> {
+    pub(crate) fn new(value: &'a Value, path: InputPath) -> Result<Self, Error> {
         match value {
             Value::Object(map) => Ok(Self { map, path }),
             other => Err(Error::invalid(
@@ -212,12 +215,12 @@ impl<'a> Object<'a> {
         }
     }
 
-    fn path(&self, field: Field) -> InputPath {
+    pub(crate) fn path(&self, field: Field) -> InputPath {
         self.path.field(field)
     }
 
     /// Rejects members the action does not know, suggesting the one meant.
-    fn deny_unknown(&self, known: &[Field]) -> Result<(), Error> {
+    pub(crate) fn deny_unknown(&self, known: &[Field]) -> Result<(), Error> {
         let names = json_names(known);
         let Some(unknown) = self.map.keys().find(|key| !names.contains(&key.as_str())) else {
             return Ok(());
@@ -239,35 +242,35 @@ impl<'a> Object<'a> {
     }
 
     /// A member that must be present and not null.
-    fn required(&self, field: Field) -> Result<&'a Value, Error> {
+    pub(crate) fn required(&self, field: Field) -> Result<&'a Value, Error> {
         self.optional(field)
             .ok_or_else(|| Error::invalid(&self.path(field), "is required".to_owned()))
     }
 
     /// A member that may be absent; null counts as absent.
-    fn optional(&self, field: Field) -> Option<&'a Value> {
+    pub(crate) fn optional(&self, field: Field) -> Option<&'a Value> {
         field
             .json()
             .and_then(|name| self.map.get(name))
             .filter(|value| !value.is_null())
     }
 
-    fn required_str(&self, field: Field) -> Result<String, Error> {
+    pub(crate) fn required_str(&self, field: Field) -> Result<String, Error> {
         string(self.required(field)?, &self.path(field))
     }
 
-    fn optional_str(&self, field: Field) -> Result<Option<String>, Error> {
+    pub(crate) fn optional_str(&self, field: Field) -> Result<Option<String>, Error> {
         self.optional(field)
             .map(|value| string(value, &self.path(field)))
             .transpose()
     }
 
     /// An id: a string, or a non-negative integer taken as its decimal text.
-    fn required_id(&self, field: Field) -> Result<String, Error> {
+    pub(crate) fn required_id(&self, field: Field) -> Result<String, Error> {
         id(self.required(field)?, &self.path(field))
     }
 
-    fn optional_bool(&self, field: Field) -> Result<bool, Error> {
+    pub(crate) fn optional_bool(&self, field: Field) -> Result<bool, Error> {
         match self.optional(field) {
             None => Ok(false),
             Some(Value::Bool(flag)) => Ok(*flag),
@@ -306,7 +309,7 @@ impl<'a> Object<'a> {
             .transpose()
     }
 
-    fn optional_names(&self, field: Field) -> Result<Vec<String>, Error> {
+    pub(crate) fn optional_names(&self, field: Field) -> Result<Vec<String>, Error> {
         self.optional(field)
             .map_or(Ok(Vec::new()), |value| names(value, &self.path(field)))
     }
@@ -337,7 +340,7 @@ pub fn whole_number(number: &serde_json::Number) -> Option<u64> {
     })
 }
 
-fn id(value: &Value, path: &InputPath) -> Result<String, Error> {
+pub(crate) fn id(value: &Value, path: &InputPath) -> Result<String, Error> {
     let whole = match value {
         Value::String(text) => return Ok(text.clone()),
         Value::Number(number) => whole_number(number),
@@ -351,7 +354,7 @@ fn id(value: &Value, path: &InputPath) -> Result<String, Error> {
     })
 }
 
-fn names(value: &Value, path: &InputPath) -> Result<Vec<String>, Error> {
+pub(crate) fn names(value: &Value, path: &InputPath) -> Result<Vec<String>, Error> {
     let Value::Array(items) = value else {
         return Err(Error::invalid(
             path,
@@ -409,7 +412,7 @@ fn property_value(value: &Value, path: &InputPath) -> Result<String, Error> {
     }
 }
 
-fn properties(value: &Value, path: &InputPath) -> Result<Vec<(String, String)>, Error> {
+pub(crate) fn properties(value: &Value, path: &InputPath) -> Result<Vec<(String, String)>, Error> {
     let Value::Object(map) = value else {
         return Err(Error::invalid(
             path,
@@ -428,7 +431,7 @@ fn properties(value: &Value, path: &InputPath) -> Result<Vec<(String, String)>, 
         .collect()
 }
 
-fn associations(value: &Value, path: &InputPath) -> Result<Vec<AssociationInput>, Error> {
+pub(crate) fn associations(value: &Value, path: &InputPath) -> Result<Vec<AssociationInput>, Error> {
     let Value::Array(items) = value else {
         return Err(Error::invalid(
             path,

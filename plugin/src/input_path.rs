@@ -91,6 +91,13 @@ pub enum Field {
     ToRecordId,
     /// An association label, such as `Decision maker`.
     Label,
+    /// A batch action's list of inputs.
+    Inputs,
+    /// The id of one input of a batch update or upsert.
+    InputId,
+    /// The id of one input of a batch read or archive: `id` of the JSON
+    /// input, the list element itself in WIT.
+    ListedId,
 }
 
 impl Field {
@@ -140,6 +147,9 @@ impl Field {
             Self::ToEntity => (Some("toEntity"), Some("to-object-type")),
             Self::ToRecordId => (Some("toEntityId"), Some("to-record-id")),
             Self::Label => (Some("label"), Some("label")),
+            Self::Inputs => (Some("inputs"), Some("inputs")),
+            Self::InputId => (Some("id"), Some("id")),
+            Self::ListedId => (Some("id"), None),
         }
     }
 

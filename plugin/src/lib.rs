@@ -28,6 +28,7 @@ pub mod action;
 pub mod answer;
 pub mod api_version;
 pub mod association;
+pub mod batch;
 pub mod catalog;
 pub mod client;
 pub mod connection;

@@ -72,3 +72,10 @@ pub const MAX_ASSOCIATIONS_PAGE: u32 = 500;
 /// Associations `get-associations` reads at most, page after page; the
 /// answer hands back the cursor when more are left.
 pub const MAX_ASSOCIATIONS_READ: usize = 50_000;
+/// Most inputs in one HubSpot batch request (HubSpot: 100).
+pub const BATCH_SIZE: usize = 100;
+/// Most inputs in one batch read that asks for property history (HubSpot: 50).
+pub const BATCH_READ_HISTORY_SIZE: usize = 50;
+/// Most inputs one batch action takes; it sends them in chunks of
+/// [`BATCH_SIZE`]. The cap keeps the answer within the sandbox's memory.
+pub const MAX_BATCH_INPUTS: usize = 10_000;

@@ -78,6 +78,12 @@ impl<'t, T: Transport> Lookups<'t, T> {
         self.version
     }
 
+    /// Gives the next request the whole deadline again: for actions that
+    /// send one request after another, whose number the caller bounds.
+    pub fn restart_deadline(&mut self) {
+        self.client.restart_deadline();
+    }
+
     /// Sends one request through the call's client.
     pub fn send<D: crate::answer::Decode>(&mut self, request: &HttpRequest) -> Result<D, Error> {
         self.client.send(request)

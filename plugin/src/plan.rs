@@ -250,6 +250,7 @@ impl ActionRequest {
             Self::GetAssociations(request) => crate::association::associations_page(request, version, None),
             Self::RemoveAssociation(request) => crate::association::remove_first(request, version),
             Self::GetAssociationLabels(request) => crate::association::labels(request, version),
+            Self::Batch(request) => crate::batch::plan_first(request, version),
         }
         .map(Some)
     }
@@ -274,7 +275,7 @@ fn pipelines_path(version: ApiVersion, object_type: ObjectType<'_>) -> PathBuild
 }
 
 /// Property values by name, in the order given (names are unique once validated).
-fn properties_json(properties: &[(String, String)]) -> Value {
+pub(crate) fn properties_json(properties: &[(String, String)]) -> Value {
     Value::Object(
         properties
             .iter()
@@ -283,7 +284,7 @@ fn properties_json(properties: &[(String, String)]) -> Value {
     )
 }
 
-fn associations_json(associations: &[AssociationInput]) -> Value {
+pub(crate) fn associations_json(associations: &[AssociationInput]) -> Value {
     let list = associations
         .iter()
         .map(|association| {
@@ -300,7 +301,7 @@ fn associations_json(associations: &[AssociationInput]) -> Value {
 
 /// The properties to ask for: the caller's, exactly, or when it named none
 /// the object type's defaults (an engagement's content).
-fn properties_or_default(given: &[String], object_type: ObjectType<'_>) -> Vec<String> {
+pub(crate) fn properties_or_default(given: &[String], object_type: ObjectType<'_>) -> Vec<String> {
     if given.is_empty() {
         object_type
             .default_properties()

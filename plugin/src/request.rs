@@ -213,6 +213,8 @@ pub enum ActionRequest {
     RemoveAssociation(RemoveAssociationRequest),
     /// See [`AssociationLabelsRequest`].
     GetAssociationLabels(AssociationLabelsRequest),
+    /// See [`crate::batch::BatchRequest`].
+    Batch(crate::batch::BatchRequest),
 }
 
 impl ActionRequest {
@@ -235,6 +237,7 @@ impl ActionRequest {
             Self::GetAssociations(_) => Action::GetAssociations,
             Self::RemoveAssociation(_) => Action::RemoveAssociation,
             Self::GetAssociationLabels(_) => Action::GetAssociationLabels,
+            Self::Batch(request) => request.kind.action(),
         }
     }
 }

@@ -7,6 +7,7 @@ use serde_json::value::RawValue;
 use crate::action::Action;
 use crate::answer::Json;
 use crate::association::{AssociationWrite, RemoveAssociationRequest};
+use crate::batch;
 use crate::connection::Connection;
 use crate::connection_test::ConnectionReport;
 use crate::dry_run::{self, WriteRequest};
@@ -29,6 +30,9 @@ pub fn invoke<T: Transport>(
     let action = Action::from_name(action)?;
     let input::Call { request, dry_run } = input::parse_call(action, input_json)?;
     if dry_run {
+        if let ActionRequest::Batch(request) = &request {
+            return batch::preview(transport, connection, request).map(|preview| dry_run::preview_json(&preview));
+        }
         let write = match request {
             ActionRequest::Create(request) => WriteRequest::Create(request),
             ActionRequest::Update(request) => WriteRequest::Update(request),
@@ -85,6 +89,9 @@ pub fn invoke<T: Transport>(
         }
         ActionRequest::GetAssociationLabels(request) => {
             raw(execute::get_association_labels(transport, connection, request))
+        }
+        ActionRequest::Batch(request) => {
+            batch::run(transport, connection, request).map(|outcome| batch::outcome_json(request, &outcome))
         }
     }
 }

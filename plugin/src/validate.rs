@@ -32,7 +32,7 @@ pub fn create(request: &CreateRequest) -> Result<ObjectType<'_>, Error> {
 
 /// What HubSpot requires of every new record of `entity` (a lead's name and
 /// contact), refused here rather than by HubSpot.
-fn check_create_requires(entity: &Entity, request: &CreateRequest, root: &InputPath) -> Result<(), Error> {
+pub(crate) fn check_create_requires(entity: &Entity, request: &CreateRequest, root: &InputPath) -> Result<(), Error> {
     let requires = &entity.create_requires;
     for required in requires.properties {
         let given = request
@@ -234,7 +234,7 @@ fn pipelined_object_type<'a>(text: &'a str, path: &InputPath) -> Result<ObjectTy
 
 /// Checks a HubSpot internal name (property or `idProperty`): a letter or
 /// underscore, then letters, digits, underscores or hyphens.
-fn check_name(name: &str, path: &InputPath) -> Result<(), Error> {
+pub(crate) fn check_name(name: &str, path: &InputPath) -> Result<(), Error> {
     let mut bytes = name.bytes();
     let first_ok = bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
     let rest_ok = bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
@@ -257,7 +257,7 @@ fn check_name(name: &str, path: &InputPath) -> Result<(), Error> {
     Ok(())
 }
 
-fn check_names(names: &[String], path: &InputPath) -> Result<(), Error> {
+pub(crate) fn check_names(names: &[String], path: &InputPath) -> Result<(), Error> {
     if names.len() > MAX_NAME_LIST {
         return Err(Error::invalid(path, format!("at most {MAX_NAME_LIST} names")));
     }
@@ -327,7 +327,11 @@ fn check_record_id(record_id: &str, id_property: Option<&str>, root: &InputPath)
     }
 }
 
-fn check_properties(properties: &[(String, String)], path: &InputPath, allow_empty: bool) -> Result<(), Error> {
+pub(crate) fn check_properties(
+    properties: &[(String, String)],
+    path: &InputPath,
+    allow_empty: bool,
+) -> Result<(), Error> {
     if properties.is_empty() && !allow_empty {
         return Err(Error::invalid(
             path,
@@ -358,7 +362,7 @@ fn check_properties(properties: &[(String, String)], path: &InputPath, allow_emp
     Ok(())
 }
 
-fn check_associations(associations: &[AssociationInput], path: &InputPath) -> Result<(), Error> {
+pub(crate) fn check_associations(associations: &[AssociationInput], path: &InputPath) -> Result<(), Error> {
     if associations.len() > MAX_ASSOCIATIONS {
         return Err(Error::invalid(
             path,

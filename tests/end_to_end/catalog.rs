@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::common::{Env, connector, runtime, spec_samples};
 
-const ACTIONS: [&str; 16] = [
+const ACTIONS: [&str; 21] = [
     "create",
     "read",
     "update",
@@ -31,13 +31,18 @@ const ACTIONS: [&str; 16] = [
     "get-associations",
     "remove-association",
     "get-association-labels",
+    "batch-create",
+    "batch-read",
+    "batch-update",
+    "batch-upsert",
+    "batch-archive",
 ];
 /// The specification's actions, the first of [`ACTIONS`].
 const SPEC_ACTIONS: usize = 9;
 
 /// The examples beyond the specification's samples and the lead examples:
 /// owners by e-mail, custom objects by name, property search, listing.
-const CONTEXT_EXAMPLES: [&str; 17] = [
+const CONTEXT_EXAMPLES: [&str; 23] = [
     "Create a Deal Owned by a Colleague, by E-mail",
     "Read a Custom Object Record by Name",
     "Find Phone Properties of Contacts, Compact",
@@ -55,6 +60,12 @@ const CONTEXT_EXAMPLES: [&str; 17] = [
     "Remove One Label from a Deal's Contact",
     "Preview Removing a Contact from a Company",
     "List the Labels from Deals to Contacts",
+    "Create Several Contacts at Once",
+    "Preview Creating Several Contacts",
+    "Read Contacts by E-mail",
+    "Update Several Deals",
+    "Create or Update Contacts by E-mail",
+    "Archive Several Deals",
 ];
 
 fn is_context_example(example: &Value) -> bool {
@@ -232,6 +243,17 @@ fn catalog_examples_are_the_spec_samples_with_realistic_addresses() {
 /// Input that the schema and the connector must both refuse, and the path the
 /// connector names.
 const MALFORMED: &[(&str, &str, &str)] = &[
+    ("batch-create", r#"{"entity": "contacts", "inputs": []}"#, "inputs"),
+    (
+        "batch-update",
+        r#"{"entity": "contacts", "inputs": [{"id": "1", "properties": {}}]}"#,
+        "inputs[0].properties",
+    ),
+    (
+        "batch-upsert",
+        r#"{"entity": "contacts", "inputs": [{"id": "a@b.co", "properties": {"firstname": "A"}}]}"#,
+        "idProperty",
+    ),
     (
         "create",
         r#"{"entity": "invoice list", "properties": {"firstname": "Ann"}}"#,
@@ -665,6 +687,21 @@ fn catalog_context_examples_work_end_to_end() {
                     assert_eq!(output["requests"][0]["method"], "DELETE", "{title}: {output}");
                 }
                 "remove-association" => assert_eq!(output["removed"], true, "{title}: {output}"),
+                // A batch dry run plans the creates, with the stage label as its value.
+                "batch-create" if output["dryRun"] == true => assert_eq!(
+                    (
+                        &output["requests"][0]["body"]["inputs"][0]["properties"]["lifecyclestage"],
+                        &output["problems"]
+                    ),
+                    (&json!("lead"), &json!([])),
+                    "{title}: {output}"
+                ),
+                "batch-archive" => assert_eq!(output["archived"], json!([0]), "{title}: {output}"),
+                name if name.starts_with("batch-") => assert_eq!(
+                    (output["status"].as_str(), results.map(Vec::len)),
+                    (Some("COMPLETE"), example["input"]["inputs"].as_array().map(Vec::len)),
+                    "{title}: {output}"
+                ),
                 _ => assert!(results.is_some_and(|results| !results.is_empty()), "{title}: {output}"),
             }
         }

@@ -628,6 +628,11 @@ pub(crate) fn cli_describe_prints_the_catalog_of_every_action() {
             "get-associations",
             "remove-association",
             "get-association-labels",
+            "batch-create",
+            "batch-read",
+            "batch-update",
+            "batch-upsert",
+            "batch-archive"
         ]
     );
 }

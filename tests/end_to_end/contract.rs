@@ -424,6 +424,17 @@ const FUNCTION_TESTS: &[(&str, &[&str])] = &[
         covered_by![crate::dry_run::typed_preview_write_plans_a_create_with_its_problems_and_sends_only_reads],
     ),
     (
+        "crm.batch",
+        covered_by![
+            crate::batch::contacts_crm_batch_create_read_and_preview_are_typed,
+            crate::batch::contacts_crm_batch_update_upsert_and_archive_are_typed
+        ],
+    ),
+    (
+        "crm.preview-batch",
+        covered_by![crate::batch::contacts_crm_batch_create_read_and_preview_are_typed],
+    ),
+    (
         "tool.invoke",
         covered_by![
             crate::record_actions::spec_samples_of_record_actions_send_the_documented_requests,
@@ -553,6 +564,41 @@ const ACTION_TESTS: &[(&str, &[&str])] = &[
             crate::associations::cli_associates_lists_and_removes_against_a_mock
         ],
     ),
+    (
+        "batch-create",
+        covered_by![
+            crate::batch::contacts_batch_create_of_250_goes_in_three_chunks_under_every_version,
+            crate::batch::cli_batch_create_and_dry_run_print_the_merged_result
+        ],
+    ),
+    (
+        "batch-read",
+        covered_by![
+            crate::batch::contacts_batch_read_with_history_goes_in_fifties_and_names_missing_ids,
+            crate::batch::cli_batch_read_update_and_archive_run_against_the_cli_s_mock
+        ],
+    ),
+    (
+        "batch-update",
+        covered_by![
+            crate::batch::deals_batch_update_and_archive_report_each_input,
+            crate::batch::cli_batch_read_update_and_archive_run_against_the_cli_s_mock
+        ],
+    ),
+    (
+        "batch-upsert",
+        covered_by![
+            crate::batch::contacts_batch_upsert_creates_or_updates_by_email,
+            crate::batch::cli_batch_create_and_dry_run_print_the_merged_result
+        ],
+    ),
+    (
+        "batch-archive",
+        covered_by![
+            crate::batch::deals_batch_update_and_archive_report_each_input,
+            crate::batch::cli_batch_read_update_and_archive_run_against_the_cli_s_mock
+        ],
+    ),
 ];
 
 fn assert_covered(what: &str, listed: &[(&str, &[&str])], expected: &BTreeSet<String>) {
@@ -587,7 +633,7 @@ fn contract_every_function_and_action_has_an_end_to_end_test() {
         .iter()
         .map(|action| action["name"].as_str().expect("an action has a name").to_owned())
         .collect();
-    assert_eq!(actions.len(), 16, "{actions:?}");
+    assert_eq!(actions.len(), 21, "{actions:?}");
     assert_covered("actions", ACTION_TESTS, &actions);
 }
 

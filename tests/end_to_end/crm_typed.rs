@@ -721,7 +721,7 @@ fn contacts_crm_create_of_the_wrong_shape_after_a_429_is_not_sent_again() {
 type Sent = (String, String, Vec<(String, String)>, Option<Value>);
 
 /// What a mock received, without the parts that differ between two mocks.
-fn sent(env: &Env) -> Vec<Sent> {
+pub(crate) fn sent(env: &Env) -> Vec<Sent> {
     env.requests()
         .into_iter()
         .map(|r| (r.method.clone(), r.path.clone(), r.query_pairs(), r.body_json()))
@@ -729,7 +729,7 @@ fn sent(env: &Env) -> Vec<Sent> {
 }
 
 /// A mock with the deal the inputs below address.
-fn env_with_a_deal() -> Env {
+pub(crate) fn env_with_a_deal() -> Env {
     let env = Env::new();
     env.mock
         .seed_record("deals", "98765432", &[("dealname", "Big deal"), ("amount", "5")])
@@ -739,12 +739,12 @@ fn env_with_a_deal() -> Env {
 
 /// Whether a `crm` function failed, and how.
 #[expect(clippy::result_large_err, reason = "the WIT error as the component returns it")]
-fn outcome<T>(result: Result<T, Error>) -> Result<(), Error> {
+pub(crate) fn outcome<T>(result: Result<T, Error>) -> Result<(), Error> {
     result.map(drop)
 }
 
 /// Runs one `crm` function on a fresh mock, keeping only whether it failed and how.
-fn through_crm<F>(call: F) -> (Result<(), Error>, Env)
+pub(crate) fn through_crm<F>(call: F) -> (Result<(), Error>, Env)
 where
     F: for<'a> FnOnce(&'a Guest, &'a mut hubspot_harness::wasmtime::Store<CallState>, Connection) -> Answer<'a, ()>
         + Send

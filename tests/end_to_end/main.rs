@@ -4,6 +4,7 @@
 
 mod account_context;
 mod associations;
+mod batch;
 mod catalog;
 mod cli;
 mod common;

@@ -206,8 +206,65 @@ fn entry(action: Action) -> Entry {
                 and categories associate and remove-association take.",
             output: "{results: [{category, typeId, label}]} (`label` is null for HubSpot's unlabelled types).",
         },
+        Action::BatchCreate => Entry {
+            title: "Create many CRM records",
+            description: "Creates records of one type from `inputs` (any number up to 10,000, each {properties, \
+                associations?} as for create). The connector sends them in chunks of 100 one after another within \
+                HubSpot's rate limits and merges the answers. Inputs are checked first: one bad input refuses the \
+                whole call with its path (inputs[3].properties.email) and nothing is sent. Each input goes with its \
+                index as `objectWriteTraceId`, so each record in `results` carries it and each error names the \
+                inputs it is about. A chunk whose outcome is unknown (no answer, a server error) is never sent \
+                again, so no record is created twice: its inputs are listed in `inDoubt`; check them with search \
+                before retrying them. With `dryRun: true` nothing is written: the answer is every chunk's request and \
+                the problems found against the type's property definitions, each at its input's path.",
+            output: BATCH_OUTPUT,
+        },
+        Action::BatchRead => Entry {
+            title: "Read many CRM records by id",
+            description: "Reads records of one type by id (or by a unique property named in `idProperty`, such as a \
+                contact's email) from `inputs` ([{id}], up to 10,000), in chunks of 100 (50 when \
+                `propertiesWithHistory` is given). Ask for the properties you need in `properties`. Ids that do not \
+                exist come back as errors naming their inputs; the others are in `results` (in HubSpot's order: match \
+                them by id).",
+            output: BATCH_OUTPUT,
+        },
+        Action::BatchUpdate => Entry {
+            title: "Update many CRM records",
+            description: "Changes property values of many records of one type: `inputs` [{id, properties}] (up to \
+                10,000), by record id or by the unique property named in `idProperty`. Sent in chunks of 100; a chunk \
+                that fails for a passing reason is retried as update is (it is safe to repeat). Unknown ids and \
+                refused values come back as errors naming their inputs, the rest is written. `dryRun: true` plans it \
+                without writing, as for batch-create.",
+            output: BATCH_OUTPUT,
+        },
+        Action::BatchUpsert => Entry {
+            title: "Create or update many CRM records by a unique property",
+            description: "For each input {id, properties}, updates the record whose `idProperty` (required: a property \
+                with unique values, such as a contact's email) equals `id`, or creates it when none does. Sent in \
+                chunks of 100 and safe to repeat. Each record in `results` says `new: true` when it was created. \
+                `dryRun: true` plans it without writing, as for batch-create.",
+            output: BATCH_OUTPUT,
+        },
+        Action::BatchArchive => Entry {
+            title: "Archive many CRM records",
+            description: "Moves records of one type to the recycle bin by record id: `inputs` [{id}] (up to 10,000), \
+                in chunks of 100. HubSpot answers each chunk without details (archiving an unknown id is not an \
+                error), so `archived` lists every input of every chunk HubSpot accepted. `dryRun: true` answers with \
+                the requests it would send.",
+            output: BATCH_OUTPUT,
+        },
     }
 }
+
+/// What every batch action answers.
+const BATCH_OUTPUT: &str = "HubSpot's batch answer merged over every chunk: {status: \"COMPLETE\" when every input \
+    succeeded, else \"PARTIAL\"; results: [records as HubSpot answers them: {id, properties, createdAt, updatedAt, \
+    archived, objectWriteTraceId? (create: the input's index), new? (upsert: created rather than updated)}]; numErrors; \
+    errors: [HubSpot's error {status, category, message, context} plus inputIndexes (the caller's indexes of the inputs \
+    it is about) and httpStatus when a whole chunk failed]; inDoubt: [indexes of creates that may or may not have \
+    happened]; notSent: [indexes never sent because the run stopped]; stoppedBy?: the error that stopped it (401, 403, \
+    or a rate limit that outlasted the retries; on the first chunk the action fails with it instead); archived?: \
+    [indexes archived] (batch-archive); chunks: requests sent}.";
 
 /// The whole catalog.
 pub fn describe() -> Value {
@@ -239,7 +296,7 @@ pub fn describe() -> Value {
         "version": env!("CARGO_PKG_VERSION"),
         "description": format!(
             "HubSpot CRM through its REST API (date-based version 2026-09 by default; see `connection.apiVersions`): create, read, update, archive and search records of the standard CRM \
-             objects and the account's custom objects (by name), list records and owners, and discover object types, \
+             objects and the account's custom objects (by name), one at a time or thousands at once (batch-*), list records and owners, and discover object types, \
              pipelines, stages and properties. Property values are text. Search returns at most \
              {MAX_SEARCH_LIMIT} records per page, {MAX_FILTERS_TOTAL} filters per search and {MAX_SEARCH_RESULTS} results in all. \
              Every failure is a case of the WIT `error` variant, listed in `errors` with what to do: {}. \
@@ -328,7 +385,7 @@ mod tests {
     #[test]
     fn every_example_is_accepted_by_the_connector() {
         let examples: Vec<Value> = serde_json::from_str(EXAMPLES).unwrap();
-        assert_eq!(examples.len(), 53);
+        assert_eq!(examples.len(), 59);
         for example in examples {
             let action = Action::from_name(example["action"].as_str().unwrap()).unwrap();
             let request = input::parse(action, &example["input"].to_string());

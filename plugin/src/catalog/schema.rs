@@ -4,12 +4,13 @@
 use serde_json::{Value, json};
 
 use crate::action::Action;
+use crate::batch::BatchKind;
 use crate::entity::{ENTITIES, MAX_CUSTOM_NAME_CHARS, accepted_names, near_miss_pattern, pipelined_names};
 use crate::limits::{
-    MAX_ASSOCIATION_TYPES, MAX_ASSOCIATIONS, MAX_EMAIL_CHARS, MAX_FILTER_GROUPS, MAX_FILTER_VALUES,
-    MAX_FILTERS_PER_GROUP, MAX_ID_CHARS, MAX_LIST_LIMIT, MAX_LIST_RESULTS, MAX_NAME_CHARS, MAX_NAME_LIST,
-    MAX_PROPERTIES, MAX_PROPERTY_VALUE_CHARS, MAX_QUERY_CHARS, MAX_SEARCH_LIMIT, MAX_SEARCH_MAX_RESULTS,
-    MAX_SEARCH_RESULTS, MAX_SORTS, MIN_SEARCH_LIMIT,
+    BATCH_READ_HISTORY_SIZE, BATCH_SIZE, MAX_ASSOCIATION_TYPES, MAX_ASSOCIATIONS, MAX_BATCH_INPUTS, MAX_EMAIL_CHARS,
+    MAX_FILTER_GROUPS, MAX_FILTER_VALUES, MAX_FILTERS_PER_GROUP, MAX_ID_CHARS, MAX_LIST_LIMIT, MAX_LIST_RESULTS,
+    MAX_NAME_CHARS, MAX_NAME_LIST, MAX_PROPERTIES, MAX_PROPERTY_VALUE_CHARS, MAX_QUERY_CHARS, MAX_SEARCH_LIMIT,
+    MAX_SEARCH_MAX_RESULTS, MAX_SEARCH_RESULTS, MAX_SORTS, MIN_SEARCH_LIMIT,
 };
 use crate::request::AssociationCategory;
 use crate::search::{Arity, KEYSET_PROPERTY, OPERATORS, SortDirection};
@@ -101,7 +102,13 @@ pub fn input_schema(action: Action) -> Value {
             }),
             vec!["objectType"],
         ),
-        Action::TestConnection | Action::GetObjectTypes => (json!({}), Vec::new()),
+        Action::TestConnection
+        | Action::GetObjectTypes
+        | Action::BatchCreate
+        | Action::BatchRead
+        | Action::BatchUpdate
+        | Action::BatchUpsert
+        | Action::BatchArchive => (json!({}), Vec::new()),
         Action::List => (
             json!({
                 "entity": object_type("The type of record to list."),
@@ -167,6 +174,10 @@ pub fn input_schema(action: Action) -> Value {
             Vec::new(),
         ),
     };
+    let (properties, required) = match batch_schema(action) {
+        Some(batch) => batch,
+        None => (properties, required),
+    };
     let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
@@ -204,6 +215,89 @@ fn association_dry_run() -> Value {
         "description": "Check and plan the write without sending it: answers with the exact request it would send \
             (after resolving the label, a read) and the problems found (an unknown label, with the pair's labels).",
     }))
+}
+
+/// The properties and required members of a batch action's input; `None`
+/// for the other actions.
+fn batch_schema(action: Action) -> Option<(Value, Vec<&'static str>)> {
+    let kind = BatchKind::of(action)?;
+    let id = |description: &str| match kind {
+        BatchKind::Archive => numeric_id(description),
+        _ => identifier(description),
+    };
+    let item = match kind {
+        BatchKind::Create => json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["properties"],
+            "properties": {
+                "properties": property_values(0, "Property values of the new record, by internal name."),
+                "associations": associations(),
+            },
+        }),
+        BatchKind::Read | BatchKind::Archive => json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["id"],
+            "properties": { "id": id("The record's id (for batch-read, or its value of `idProperty`).") },
+        }),
+        BatchKind::Update | BatchKind::Upsert => json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["id", "properties"],
+            "properties": {
+                "id": id("The record's id, or its value of `idProperty`."),
+                "properties": property_values(1, "Property values to write, by internal name; \"\" clears a value."),
+            },
+        }),
+    };
+    let inputs = json!({
+        "type": "array",
+        "minItems": 1,
+        "maxItems": MAX_BATCH_INPUTS,
+        "description": format!(
+            "The inputs, any number up to {MAX_BATCH_INPUTS}: the connector sends them in chunks of {BATCH_SIZE}. \
+             Errors and the in-doubt list name inputs by their index here."
+        ),
+        "items": item,
+    });
+    let mut properties = json!({
+        "entity": object_type("The type of the records."),
+        "inputs": inputs,
+    });
+    let mut required = vec!["entity", "inputs"];
+    match kind {
+        BatchKind::Read => {
+            properties["properties"] = optional(names(
+                "Properties to return. Without it HubSpot returns only a few defaults.",
+            ));
+            properties["propertiesWithHistory"] = optional(names(&format!(
+                "Properties to return with every past value; chunks are then {BATCH_READ_HISTORY_SIZE} inputs."
+            )));
+            properties["idProperty"] = optional(name(
+                "A unique property the ids are values of, such as \"email\" for contacts. Omit for record ids.",
+            ));
+            properties["archived"] =
+                optional(json!({"type": "boolean", "description": "Read records from the recycle bin."}));
+        }
+        BatchKind::Update => {
+            properties["idProperty"] = optional(name(
+                "A unique property the ids are values of, such as \"email\" for contacts. Omit for record ids.",
+            ));
+        }
+        BatchKind::Upsert => {
+            properties["idProperty"] = name(
+                "The unique property the ids are values of, such as \"email\" for contacts: a record whose value \
+                 matches is updated, otherwise one is created.",
+            );
+            required.push("idProperty");
+        }
+        BatchKind::Create | BatchKind::Archive => {}
+    }
+    if kind != BatchKind::Read {
+        properties["dryRun"] = dry_run();
+    }
+    Some((properties, required))
 }
 
 /// The flag that plans a write without sending it.

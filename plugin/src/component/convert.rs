@@ -8,6 +8,7 @@ use crate::association::{
     AssociateRequest, AssociatedObject, AssociationLabel, AssociationLabelsRequest, AssociationWrite,
     AssociationsRequest, RemoveAssociationRequest,
 };
+use crate::batch::{BatchInput, BatchKind, BatchOutcome, BatchRequest, typed_results};
 use crate::connection::Connection;
 use crate::connection_test::{Access, ConnectionReport, ScopeSource};
 use crate::dry_run::{WritePreview, WriteRequest};
@@ -560,4 +561,135 @@ pub fn error(error: Error, vocabulary: Vocabulary) -> wit::Error {
             attempts: transport.attempts,
         }),
     }
+}
+
+fn batch_write_inputs(inputs: Vec<crm::BatchWriteInput>) -> Vec<BatchInput> {
+    inputs
+        .into_iter()
+        .map(|input| BatchInput {
+            id: input.id,
+            properties: properties(input.properties),
+            associations: Vec::new(),
+        })
+        .collect()
+}
+
+fn batch_ids(ids: Vec<String>) -> Vec<BatchInput> {
+    ids.into_iter()
+        .map(|id| BatchInput {
+            id,
+            ..BatchInput::default()
+        })
+        .collect()
+}
+
+fn batch_create(request: crm::BatchCreateRequest) -> BatchRequest {
+    let mut batch = BatchRequest::new(BatchKind::Create, request.object_type);
+    batch.inputs = request
+        .inputs
+        .into_iter()
+        .map(|input| {
+            let single = create(crm::CreateRequest {
+                object_type: String::new(),
+                properties: input.properties,
+                associations: input.associations,
+            });
+            BatchInput {
+                id: String::new(),
+                properties: single.properties,
+                associations: single.associations,
+            }
+        })
+        .collect();
+    batch
+}
+
+fn batch_read(request: crm::BatchReadRequest) -> BatchRequest {
+    let mut batch = BatchRequest::new(BatchKind::Read, request.object_type);
+    batch.inputs = batch_ids(request.inputs);
+    batch.properties = request.properties;
+    batch.properties_with_history = request.properties_with_history;
+    batch.id_property = request.id_property;
+    batch.archived = request.archived;
+    batch
+}
+
+fn batch_update(request: crm::BatchUpdateRequest) -> BatchRequest {
+    let mut batch = BatchRequest::new(BatchKind::Update, request.object_type);
+    batch.inputs = batch_write_inputs(request.inputs);
+    batch.id_property = request.id_property;
+    batch
+}
+
+fn batch_upsert(request: crm::BatchUpsertRequest) -> BatchRequest {
+    let mut batch = BatchRequest::new(BatchKind::Upsert, request.object_type);
+    batch.inputs = batch_write_inputs(request.inputs);
+    batch.id_property = Some(request.id_property);
+    batch
+}
+
+fn batch_archive(request: crm::BatchArchiveRequest) -> BatchRequest {
+    let mut batch = BatchRequest::new(BatchKind::Archive, request.object_type);
+    batch.inputs = batch_ids(request.inputs);
+    batch
+}
+
+/// The batch to run.
+pub fn batch_request(request: crm::BatchRequest) -> BatchRequest {
+    match request {
+        crm::BatchRequest::Create(request) => batch_create(request),
+        crm::BatchRequest::Read(request) => batch_read(request),
+        crm::BatchRequest::Update(request) => batch_update(request),
+        crm::BatchRequest::Upsert(request) => batch_upsert(request),
+        crm::BatchRequest::Archive(request) => batch_archive(request),
+    }
+}
+
+/// The batch write to plan, with the action whose WIT names its input problems use.
+pub fn batch_write_request(request: crm::BatchWriteRequest) -> (Action, BatchRequest) {
+    let batch = match request {
+        crm::BatchWriteRequest::Create(request) => batch_create(request),
+        crm::BatchWriteRequest::Update(request) => batch_update(request),
+        crm::BatchWriteRequest::Upsert(request) => batch_upsert(request),
+        crm::BatchWriteRequest::Archive(request) => batch_archive(request),
+    };
+    (batch.kind.action(), batch)
+}
+
+fn indexes(indexes: Vec<usize>) -> Vec<u32> {
+    indexes
+        .into_iter()
+        .map(|index| u32::try_from(index).unwrap_or(u32::MAX))
+        .collect()
+}
+
+/// The merged outcome of a batch; its records typed, its stopping error in
+/// `vocabulary`.
+pub fn batch_result(outcome: BatchOutcome, vocabulary: Vocabulary) -> Result<crm::BatchResult, Error> {
+    let results = typed_results(&outcome)?
+        .into_iter()
+        .map(|typed| crm::BatchRecord {
+            record: record(typed.record),
+            input_index: typed.input_index.map(|index| u32::try_from(index).unwrap_or(u32::MAX)),
+            new: typed.new,
+        })
+        .collect();
+    Ok(crm::BatchResult {
+        results,
+        failures: outcome
+            .failures
+            .into_iter()
+            .map(|failure| crm::BatchFailure {
+                input_indexes: indexes(failure.input_indexes),
+                status: failure.status,
+                category: failure.category,
+                message: failure.message,
+            })
+            .collect(),
+        in_doubt: indexes(outcome.in_doubt),
+        not_sent: indexes(outcome.not_sent),
+        stopped_by: outcome.stopped_by.map(|stopped| error(stopped, vocabulary)),
+        archived: indexes(outcome.archived),
+        chunks: outcome.chunks,
+    })
 }

@@ -10,6 +10,7 @@ use bindings::exports::connector::hubspot::types::{Connection, Error};
 use crate::action::Action;
 use crate::answer::{CrmRecord, Owner, PipelineList, PipelineStage, SearchPage};
 use crate::association::LabelList;
+use crate::batch;
 use crate::catalog;
 use crate::dry_run;
 use crate::execute;
@@ -187,6 +188,21 @@ impl Crm for Component {
     fn preview_association(conn: Connection, request: crm::AssociationWrite) -> Result<crm::WritePreview, Error> {
         let (action, request) = convert::association_write(request);
         execute::preview_association(&mut WasiTransport, &convert::connection(&conn), &request)
+            .map(convert::write_preview)
+            .map_err(in_wit(action))
+    }
+
+    fn batch(conn: Connection, request: crm::BatchRequest) -> Result<crm::BatchResult, Error> {
+        let request = convert::batch_request(request);
+        let action = request.kind.action();
+        batch::run(&mut WasiTransport, &convert::connection(&conn), &request)
+            .and_then(|outcome| convert::batch_result(outcome, action.wit_vocabulary()))
+            .map_err(in_wit(action))
+    }
+
+    fn preview_batch(conn: Connection, request: crm::BatchWriteRequest) -> Result<crm::WritePreview, Error> {
+        let (action, request) = convert::batch_write_request(request);
+        batch::preview(&mut WasiTransport, &convert::connection(&conn), &request)
             .map(convert::write_preview)
             .map_err(in_wit(action))
     }

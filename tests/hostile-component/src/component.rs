@@ -173,6 +173,14 @@ impl Crm for Component {
     fn preview_association(_: Connection, _: crm::AssociationWrite) -> Result<crm::WritePreview, Error> {
         Err(unsupported())
     }
+
+    fn batch(_: Connection, _: crm::BatchRequest) -> Result<crm::BatchResult, Error> {
+        Err(unsupported())
+    }
+
+    fn preview_batch(_: Connection, _: crm::BatchWriteRequest) -> Result<crm::WritePreview, Error> {
+        Err(unsupported())
+    }
 }
 
 fn invalid(path: &str, message: impl Into<String>) -> Error {

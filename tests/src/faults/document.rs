@@ -114,6 +114,11 @@ With the defaults: at most {attempts} requests per action, backoff from {base} u
 read page after page (`list` with `maxResults`, `get-owners`) give each page the whole
 deadline and the same retries, and the whole call stays within the host's wall clock below;
 a lookup of owners or custom object schemas shares the deadline of the request it serves.
+The batch actions send their chunks one after another, each with the whole deadline and
+these rules: a 429'd chunk waits and goes again (creates included), and a create chunk
+without a usable answer is never sent again: its inputs are reported `inDoubt` and the
+run goes on. A 401, a 403 or a 429 that outlasts the retries stops the run; the chunks
+already answered stay in the result, the rest are `notSent`.
 
 ## Timeouts and limits
 

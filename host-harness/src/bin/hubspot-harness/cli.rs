@@ -6,11 +6,14 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use hubspot_harness::wit::Connection;
-use hubspot_harness::{CallError, CompileCache, Connector, Credential, DEFAULT_API_BASE, Invocation, Sandbox};
+use hubspot_harness::{
+    CallError, CompileCache, Connector, Credential, DEFAULT_API_BASE, Invocation, Sandbox, SentRequest,
+};
 use serde_json::json;
 
 use crate::mcp;
@@ -318,7 +321,18 @@ async fn invoke(args: InvokeArgs) -> i32 {
             return fail(EXIT_HOST, &report::call_error_json(&error));
         }
     };
-    progress.set(&format!("{} via {api_base}", args.action));
+    let what = format!("{} via {api_base}", args.action);
+    progress.set(&what);
+    // Only a terminal shows progress; `Progress` draws nothing for a pipe.
+    let connector = match progress.setter() {
+        Some(set) => connector.with_observer(Arc::new(move |sent: &SentRequest| {
+            set(&format!(
+                "{what}: request {} ({} {})",
+                sent.number, sent.method, sent.path
+            ));
+        })),
+        None => connector,
+    };
     let invocation = Invocation {
         connection: Connection {
             access_token: token,
@@ -403,7 +417,7 @@ async fn serve_mcp(args: McpArgs) -> i32 {
         Err(code) => return code,
     };
     let shared = match mcp::Shared::new(connector, api_base, args.target.api_version.clone()).await {
-        Ok(shared) => std::sync::Arc::new(shared),
+        Ok(shared) => Arc::new(shared),
         Err(message) => return fail(EXIT_HOST, &report::usage_json(&message)),
     };
     let served = match args.listen {

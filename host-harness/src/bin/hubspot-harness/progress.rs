@@ -63,6 +63,14 @@ impl Progress {
         }
     }
 
+    /// A handle that changes what the line says, from any thread; `None`
+    /// when nothing is shown (stderr is not a terminal).
+    pub fn setter(&self) -> Option<impl Fn(&str) + Send + Sync + 'static> {
+        let (shown, _) = self.state.as_ref()?;
+        let shown = Arc::clone(shown);
+        Some(move |what: &str| what.clone_into(&mut shown.lock().unwrap_or_else(PoisonError::into_inner).what))
+    }
+
     /// Changes what the line says.
     pub fn set(&self, what: &str) {
         if let Some((shown, _)) = &self.state {
@@ -117,5 +125,15 @@ mod tests {
         assert_eq!(state.lock().unwrap().what, "more work");
         // Dropped within the quiet second: nothing was drawn, nothing to erase.
         assert!(!state.lock().unwrap().drawn);
+    }
+
+    #[tokio::test]
+    async fn progress_setters_exist_only_for_a_terminal() {
+        assert!(Progress::start_if(false, "work").setter().is_none());
+        let shown = Progress::start_if(true, "work");
+        let set = shown.setter().unwrap();
+        std::thread::spawn(move || set("request 3 (POST /x)")).join().unwrap();
+        let (state, _) = shown.state.as_ref().unwrap();
+        assert_eq!(state.lock().unwrap().what, "request 3 (POST /x)");
     }
 }
