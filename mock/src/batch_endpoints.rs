@@ -357,22 +357,9 @@ fn archive(call: Call<'_>) -> Result<Reply, ApiError> {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
+    use crate::object_endpoints::tests::call;
     use crate::objects::ObjectType;
-    use crate::query::QueryParams;
     use crate::store::Store;
-
-    fn call<'a>(catalog: &'a Catalog, store: &'a mut Store, query: &str, body: &'a [u8]) -> Call<'a> {
-        Call {
-            catalog,
-            store,
-            portal_id: 1,
-            object_type: ObjectType::Contacts,
-            required_properties: Vec::new(),
-            owners: &[],
-            query: QueryParams::parse(Some(query)),
-            body,
-        }
-    }
 
     fn answer(reply: Result<Reply, ApiError>) -> (u16, Value) {
         match reply {

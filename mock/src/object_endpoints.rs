@@ -359,13 +359,14 @@ pub(crate) fn search(call: Call<'_>) -> Result<Reply, ApiError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::catalog::Catalog;
     use crate::query::QueryParams;
     use crate::store::Store;
 
-    fn call<'a>(catalog: &'a Catalog, store: &'a mut Store, query: &str, body: &'a [u8]) -> Call<'a> {
+    /// A call on the contacts of a fresh account, for the endpoints' unit tests.
+    pub(crate) fn call<'a>(catalog: &'a Catalog, store: &'a mut Store, query: &str, body: &'a [u8]) -> Call<'a> {
         Call {
             catalog,
             store,

@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 
 use crate::common::{Env, connector, runtime, spec_samples};
 
-const ACTIONS: [&str; 21] = [
+/// Every action, in the catalog's order.
+pub(crate) const ACTIONS: [&str; 21] = [
     "create",
     "read",
     "update",

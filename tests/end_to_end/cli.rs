@@ -609,32 +609,7 @@ pub(crate) fn cli_describe_prints_the_catalog_of_every_action() {
         .iter()
         .filter_map(|action| action["name"].as_str())
         .collect();
-    assert_eq!(
-        names,
-        [
-            "create",
-            "read",
-            "update",
-            "archive",
-            "search",
-            "get-pipelines",
-            "get-pipeline-stage",
-            "get-properties",
-            "test-connection",
-            "list",
-            "get-owners",
-            "get-object-types",
-            "associate",
-            "get-associations",
-            "remove-association",
-            "get-association-labels",
-            "batch-create",
-            "batch-read",
-            "batch-update",
-            "batch-upsert",
-            "batch-archive"
-        ]
-    );
+    assert_eq!(names, crate::catalog::ACTIONS);
 }
 
 #[test]
