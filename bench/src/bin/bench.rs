@@ -323,7 +323,8 @@ fn run(plan: Plan) -> Outcome<String> {
     report.line("# Benchmarks");
     report.line("");
     report.line(&format!(
-        "Written by `cargo run -p hubspot-bench --bin bench -- --write` ({mode} mode{}); every number and ratio below comes from that one run, on loopback against the mock (`hubspot-mock`, one thread), which enforces no rate limits, with the host's per-account rate budget off.",
+        "Written by `cargo run{} -p hubspot-bench --bin bench -- --write` ({mode} mode{}); every number and ratio below comes from that one run, on loopback against the mock (`hubspot-mock`, one thread), which enforces no rate limits, with the host's per-account rate budget off.",
+        if cfg!(debug_assertions) { "" } else { " --release" },
         if plan.quick { ", `--quick`" } else { "" }
     ));
     report.line("");
@@ -541,7 +542,10 @@ fn run(plan: Plan) -> Outcome<String> {
             millis(cold),
             millis(warm)
         )),
-        None => report.line("| `hubspot-harness invoke read …` as a whole process | not measured: build the binary first (`cargo build`) |"),
+        None => report.line(&format!(
+            "| `hubspot-harness invoke read …` as a whole process | not measured: build the binary first (`cargo build{}`) |",
+            if cfg!(debug_assertions) { "" } else { " --release" }
+        )),
     }
     report.line("");
     report.target(
