@@ -123,9 +123,9 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct InvokeArgs {
-    /// create, read, update, archive, search, get-pipelines,
-    /// get-pipeline-stage, get-properties, test-connection, list, get-owners
-    /// or get-object-types.
+    /// The action's name: create, read, update, archive, search, or any
+    /// other that `hubspot-harness describe` lists (batch-create, associate,
+    /// ...).
     action: String,
     /// The action's JSON input: JSON text, @FILE, or - (or nothing) for stdin.
     input: Option<String>,
