@@ -9,7 +9,9 @@
 //! - HubSpot answers 207: the records in `results`, and each error in
 //!   `errors` with the indexes of the inputs it names (`inputIndexes`):
 //!   by each create input's `objectWriteTraceId` (its index), by the ids in
-//!   the error's `context.ids` for the others.
+//!   the error's `context.ids` for the others. The inputs of a write
+//!   refused only for values given by their labels are sent once more, in
+//!   one request, with the options' internal values (`resend_labels`).
 //! - A definite error for the whole chunk (400, 404, 409, or a retryable
 //!   error still failing once the retry policy gave up on a request that is
 //!   safe to resend): one error naming every input of the chunk.
@@ -466,7 +468,8 @@ pub struct BatchOutcome {
     pub stopped_by: Option<Error>,
     /// Archive inputs archived (every input of a chunk HubSpot answered).
     pub archived: Vec<usize>,
-    /// Requests that carried inputs (retries not counted).
+    /// Requests that carried inputs, a resend of labelled inputs included
+    /// (the client's retries not counted).
     pub chunks: u32,
 }
 
