@@ -9,7 +9,9 @@
 //! - HubSpot answers 207: the records in `results`, and each error in
 //!   `errors` with the indexes of the inputs it names (`inputIndexes`):
 //!   by each create input's `objectWriteTraceId` (its index), by the ids in
-//!   the error's `context.ids` for the others.
+//!   the error's `context.ids` for the others. The inputs of a write
+//!   refused only for values given by their labels are sent once more, in
+//!   one request, with the options' internal values (`resend_labels`).
 //! - A definite error for the whole chunk (400, 404, 409, or a retryable
 //!   error still failing once the retry policy gave up on a request that is
 //!   safe to resend): one error naming every input of the chunk.
@@ -42,10 +44,12 @@ use crate::execute::{connect, resolve_object_types, resolve_owners};
 use crate::http::{HttpRequest, Method, Repeatable};
 use crate::input::{self, Object};
 use crate::input_path::{Field, InputPath, PropertyPart, Vocabulary};
+use crate::labels;
 use crate::limits::{BATCH_READ_HISTORY_SIZE, BATCH_SIZE, MAX_BATCH_INPUTS};
 use crate::lookup::Lookups;
 use crate::plan::{associations_json, objects_path, properties_json, properties_or_default};
 use crate::request::{AssociationInput, CreateRequest};
+use crate::response::property_problems;
 use crate::transport::Transport;
 use crate::validate::{self, shorten};
 
@@ -346,10 +350,20 @@ fn chunk_request(
     version: ApiVersion,
     range: Range<usize>,
 ) -> HttpRequest {
-    let inputs = request.inputs.get(range.clone()).unwrap_or_default();
-    let items: Vec<Value> = inputs
+    let indexes: Vec<usize> = range.collect();
+    inputs_request(request, object_type, version, &indexes)
+}
+
+/// The request for the inputs at `indexes` (in the caller's list).
+fn inputs_request(
+    request: &BatchRequest,
+    object_type: ObjectType<'_>,
+    version: ApiVersion,
+    indexes: &[usize],
+) -> HttpRequest {
+    let items: Vec<Value> = indexes
         .iter()
-        .zip(range)
+        .filter_map(|&index| Some((request.inputs.get(index)?, index)))
         .map(|(input, index)| match request.kind {
             BatchKind::Create => json!({
                 "properties": properties_json(&input.properties),
@@ -454,7 +468,8 @@ pub struct BatchOutcome {
     pub stopped_by: Option<Error>,
     /// Archive inputs archived (every input of a chunk HubSpot answered).
     pub archived: Vec<usize>,
-    /// Requests that carried inputs (retries not counted).
+    /// Requests that carried inputs, a resend of labelled inputs included
+    /// (the client's retries not counted).
     pub chunks: u32,
 }
 
@@ -490,7 +505,10 @@ pub fn run<T: Transport>(
         }
         outcome.chunks += 1;
         match lookups.send::<ChunkAnswer>(&http) {
-            Ok(answer) => merge(&request, range, answer, &mut outcome),
+            Ok(answer) => {
+                let answer = resend_labels(&mut lookups, &request, object_type, range.clone(), answer, &mut outcome);
+                merge(&request, range, answer, &mut outcome);
+            }
             Err(error) if stops_the_run(&error) => {
                 if number == 0 {
                     return Err(error);
@@ -505,6 +523,83 @@ pub fn run<T: Transport>(
         }
     }
     Ok(outcome)
+}
+
+/// Sends once more, in one request, the inputs of a chunk HubSpot refused
+/// only because a value was given by its label: each whose error is a
+/// validation refusal where every problem is `INVALID_OPTION` and every
+/// refused value is exactly one option's (or stage's) label, with those
+/// options' internal values. Each keeps its index (a create its
+/// `objectWriteTraceId`); its first error gives way to the second answer.
+/// An input whose labels do not match keeps HubSpot's error; a chunk
+/// without such errors costs nothing more. Sending creates again is safe:
+/// HubSpot refused these inputs, so none of them was created.
+fn resend_labels<T: Transport>(
+    lookups: &mut Lookups<'_, T>,
+    request: &BatchRequest,
+    object_type: ObjectType<'_>,
+    range: Range<usize>,
+    mut answer: ChunkAnswer,
+    outcome: &mut BatchOutcome,
+) -> ChunkAnswer {
+    if !request.kind.writes() || answer.errors.is_empty() {
+        return answer;
+    }
+    let mut corrected = request.clone();
+    let mut read = labels::ReadChoices::default();
+    // (position in `answer.errors`, input index)
+    let mut resent: Vec<(usize, usize)> = Vec::new();
+    for (position, error) in answer.errors.iter().enumerate() {
+        let [index] = error_indexes(request, range.clone(), error)[..] else {
+            continue;
+        };
+        let Some(message) = error.get("message").and_then(Value::as_str) else {
+            continue;
+        };
+        let problems = property_problems(message);
+        let Some(input) = corrected.inputs.get_mut(index) else {
+            continue;
+        };
+        let body = Value::Object(error.clone()).to_string();
+        let Ok(Some(replacements)) =
+            labels::internal_values_reusing(lookups, &mut read, object_type, &input.properties, &body, &problems)
+        else {
+            continue;
+        };
+        if replacements.is_empty() {
+            continue;
+        }
+        for (at, value) in replacements {
+            if let Some((_, written)) = input.properties.get_mut(at) {
+                *written = value;
+            }
+        }
+        resent.push((position, index));
+    }
+    if resent.is_empty() {
+        return answer;
+    }
+    let indexes: Vec<usize> = resent.iter().map(|&(_, index)| index).collect();
+    let http = inputs_request(&corrected, object_type, lookups.version(), &indexes);
+    outcome.chunks += 1;
+    let second = match lookups.send::<ChunkAnswer>(&http) {
+        Ok(second) => second,
+        Err(error) if request.kind == BatchKind::Create && outcome_unknown(&error) => {
+            outcome.in_doubt.extend(&indexes);
+            ChunkAnswer::default()
+        }
+        // HubSpot's first refusal stands.
+        Err(_) => return answer,
+    };
+    let mut position = 0;
+    answer.errors.retain(|_| {
+        let kept = !resent.iter().any(|&(at, _)| at == position);
+        position += 1;
+        kept
+    });
+    answer.results.extend(second.results);
+    answer.errors.extend(second.errors);
+    answer
 }
 
 /// Checks the request, then the connection, and resolves the names in it.
@@ -993,6 +1088,120 @@ mod tests {
         let merged: Value = serde_json::from_str(&outcome_json(&request, &outcome)).unwrap();
         assert_eq!(merged["errors"][0]["inputIndexes"], json!([0, 2]));
         assert_eq!(merged["status"], "PARTIAL");
+    }
+
+    /// A 207 error refusing `value` of `name` for the input named in `context`.
+    fn refused_option(context: Value, name: &str, message: &str) -> Value {
+        let items = json!([{"isValid": false, "message": message, "error": "INVALID_OPTION", "name": name}]);
+        json!({"status": "error", "category": "VALIDATION_ERROR",
+               "message": format!("Property values were not valid: {items}"), "context": context})
+    }
+
+    #[test]
+    fn labels_refused_in_a_207_are_sent_once_more_as_internal_values_for_those_inputs_only() {
+        let mut request = BatchRequest::new(BatchKind::Update, "deals");
+        request.inputs = [("10", "Closed Won"), ("20", "closedlost"), ("30", "Nowhere")]
+            .iter()
+            .map(|(id, stage)| BatchInput {
+                id: (*id).into(),
+                properties: vec![("dealstage".into(), (*stage).into())],
+                ..BatchInput::default()
+            })
+            .collect();
+        let stage_message = |value: &str| {
+            format!(
+                "{value} was not one of the allowed options. Valid options are: pipelineId=default : [closedwon, closedlost]"
+            )
+        };
+        let first = json!({
+            "status": "COMPLETE",
+            "results": [{"id": "20", "properties": {"dealstage": "closedlost"}}],
+            "numErrors": 2,
+            "errors": [
+                refused_option(json!({"ids": ["10"]}), "dealstage", &stage_message("Closed Won")),
+                refused_option(json!({"ids": ["30"]}), "dealstage", &stage_message("Nowhere")),
+            ]
+        });
+        let pipelines = json!({"results": [{"id": "default", "label": "Sales Pipeline", "displayOrder": 0,
+            "stages": [{"id": "closedwon", "label": "Closed Won"}, {"id": "closedlost", "label": "Closed Lost"}]}]});
+        let second = json!({"status": "COMPLETE", "results": [{"id": "10", "properties": {"dealstage": "closedwon"}}]});
+        let mut transport = Scripted::answering(vec![
+            Ok(json(207, &first.to_string())),
+            Ok(json(200, &pipelines.to_string())),
+            Ok(json(200, &second.to_string())),
+        ]);
+        let outcome = run(&mut transport, &connection(), &request).unwrap();
+        let urls: Vec<&str> = transport.sent.iter().map(|sent| sent.1.as_str()).collect();
+        assert_eq!(urls.len(), 3, "{urls:?}");
+        assert!(urls[0].ends_with("/deals/batch/update"), "{urls:?}");
+        assert!(
+            urls[1].contains("/pipelines/") && urls[1].ends_with("/deals"),
+            "{urls:?}"
+        );
+        assert!(urls[2].ends_with("/deals/batch/update"), "{urls:?}");
+        assert_eq!(
+            body(&transport, 2),
+            json!({"inputs": [{"id": "10", "properties": {"dealstage": "closedwon"}}]})
+        );
+        // The label matched: its error is gone and its record is in; the unknown label keeps its error.
+        assert_eq!(outcome.results.len(), 2);
+        assert_eq!(outcome.failures.len(), 1);
+        assert_eq!(outcome.failures[0].input_indexes, [2]);
+        assert!(
+            outcome.failures[0].message.contains("Nowhere"),
+            "{:?}",
+            outcome.failures[0]
+        );
+
+        // A create keeps its index as `objectWriteTraceId`; the labels HubSpot lists cost no lookup.
+        let mut request = creates(3);
+        request.inputs[1]
+            .properties
+            .push(("lifecyclestage".into(), " marketing qualified lead ".into()));
+        let lifecycle = "marketing qualified lead was not one of the allowed options: [label: \"Lead\"\nvalue: \"lead\"\n, \
+            label: \"Marketing Qualified Lead\"\nvalue: \"marketingqualifiedlead\"\n]";
+        let first = json!({
+            "status": "COMPLETE",
+            "results": [{"id": "1", "properties": {}, "objectWriteTraceId": "0"},
+                        {"id": "3", "properties": {}, "objectWriteTraceId": "2"}],
+            "numErrors": 1,
+            "errors": [refused_option(json!({"objectWriteTraceId": ["1"]}), "lifecyclestage", lifecycle)]
+        });
+        let mut transport = Scripted::answering(vec![
+            Ok(json(207, &first.to_string())),
+            Ok(json(
+                201,
+                r#"{"status":"COMPLETE","results":[{"id":"2","properties":{},"objectWriteTraceId":"1"}]}"#,
+            )),
+        ]);
+        let outcome = run(&mut transport, &connection(), &request).unwrap();
+        assert_eq!(transport.sent.len(), 2);
+        assert_eq!(
+            body(&transport, 1)["inputs"],
+            json!([{"properties": {"email": "p1@example.com", "lifecyclestage": "marketingqualifiedlead"},
+                    "associations": [], "objectWriteTraceId": "1"}])
+        );
+        assert!(outcome.is_complete(), "{outcome:?}");
+        assert_eq!(outcome.results.len(), 3);
+    }
+
+    #[test]
+    fn values_already_right_or_errors_of_another_kind_cost_no_extra_request() {
+        let mut transport = Scripted::answering(vec![Ok(json(200, &records(0..2)))]);
+        let outcome = run(&mut transport, &connection(), &ids(BatchKind::Update, &["0", "1"])).unwrap();
+        assert!(outcome.is_complete());
+        assert_eq!(transport.sent.len(), 1);
+
+        let partial = json!({
+            "status": "COMPLETE", "results": [], "numErrors": 1,
+            "errors": [{"status": "error", "category": "VALIDATION_ERROR",
+                        "message": "Property values were not valid: [{\"isValid\":false,\"message\":\"bad\",\"error\":\"INVALID_EMAIL\",\"name\":\"email\"}]",
+                        "context": {"objectWriteTraceId": ["0"]}}]
+        });
+        let mut transport = Scripted::answering(vec![Ok(json(207, &partial.to_string()))]);
+        let outcome = run(&mut transport, &connection(), &creates(1)).unwrap();
+        assert_eq!(transport.sent.len(), 1);
+        assert_eq!(outcome.failures[0].input_indexes, [0]);
     }
 
     #[test]

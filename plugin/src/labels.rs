@@ -200,13 +200,41 @@ pub fn internal_values<T: Transport>(
     body: &str,
     problems: &[PropertyProblem],
 ) -> Result<Option<Vec<(usize, String)>>, Error> {
+    internal_values_reusing(
+        lookups,
+        &mut ReadChoices::default(),
+        object_type,
+        written,
+        body,
+        problems,
+    )
+}
+
+/// What [`internal_values_reusing`] read, kept so that the inputs of one
+/// batch, all of one object type, cost one read of each.
+#[derive(Debug, Default)]
+pub struct ReadChoices {
+    pipelines: Option<Vec<PipelineChoices>>,
+    definitions: Vec<(String, Vec<Choice>)>,
+}
+
+/// [`internal_values`] reusing, and adding to, what `read` holds of the
+/// object type's pipelines and property definitions.
+pub fn internal_values_reusing<T: Transport>(
+    lookups: &mut Lookups<'_, T>,
+    read: &mut ReadChoices,
+    object_type: ObjectType<'_>,
+    written: &[(String, String)],
+    body: &str,
+    problems: &[PropertyProblem],
+) -> Result<Option<Vec<(usize, String)>>, Error> {
     if problems.is_empty() || problems.iter().any(|problem| problem.code != INVALID_OPTION) {
         return Ok(None);
     }
     let messages = refused_messages(body);
     let fields = pipeline_fields(object_type);
     let index_of = |name: &str| written.iter().position(|(written, _)| written == name);
-    let mut pipelines: Option<Vec<PipelineChoices>> = None;
+    let pipelines = &mut read.pipelines;
     let mut replacements: Vec<(usize, String)> = Vec::new();
     // The pipeline first: a stage is matched within the pipeline written.
     let mut ordered: Vec<&PropertyProblem> = problems.iter().collect();
@@ -222,7 +250,7 @@ pub fn internal_values<T: Transport>(
             .map_or("", |(_, message)| message.as_str());
         let value = match fields {
             Some(fields) if problem.name == fields.pipeline || problem.name == fields.stage => {
-                let Some(all) = load_pipelines(lookups, object_type, &mut pipelines)? else {
+                let Some(all) = load_pipelines(lookups, object_type, pipelines)? else {
                     return Ok(None);
                 };
                 let live: Vec<&PipelineChoices> = all.iter().filter(|pipeline| !pipeline.archived).collect();
@@ -252,7 +280,14 @@ pub fn internal_values<T: Transport>(
             _ => {
                 let mut choices = listed_choices(message);
                 if choices.is_empty() {
-                    choices = defined_choices(lookups, object_type, &problem.name)?;
+                    choices = match read.definitions.iter().find(|(name, _)| *name == problem.name) {
+                        Some((_, defined)) => defined.clone(),
+                        None => {
+                            let defined = defined_choices(lookups, object_type, &problem.name)?;
+                            read.definitions.push((problem.name.clone(), defined.clone()));
+                            defined
+                        }
+                    };
                 }
                 option_value(given, &choices)
             }
@@ -264,7 +299,7 @@ pub fn internal_values<T: Transport>(
     }
     // HubSpot checks no stage against a pipeline it refused: a stage written
     // with a pipeline given by label is matched now, so one retry is enough.
-    if let (Some(fields), Some(all)) = (fields, &pipelines)
+    if let (Some(fields), Some(all)) = (fields, &*pipelines)
         && let (Some(pipeline_at), Some(stage_at)) = (index_of(fields.pipeline), index_of(fields.stage))
         && !replacements.iter().any(|(index, _)| *index == stage_at)
         && let Some((_, pipeline_id)) = replacements.iter().find(|(index, _)| *index == pipeline_at)

@@ -624,3 +624,83 @@ fn contacts_batch_read_of_the_most_inputs_stays_within_the_sandbox() {
         .sum();
     assert_eq!(missing, 9_900);
 }
+
+#[test]
+fn batch_writes_given_labels_send_only_the_labelled_inputs_again_under_every_version() {
+    for version in API_VERSIONS {
+        let env = Env::new().with_api_version(version);
+        let labelled = env.create(
+            "deals",
+            json!({"dealname": "A", "pipeline": "default", "dealstage": "appointmentscheduled"}),
+        );
+        let right = env.create(
+            "deals",
+            json!({"dealname": "B", "pipeline": "default", "dealstage": "appointmentscheduled"}),
+        );
+        env.clear();
+        let input = json!({"entity": "deals", "inputs": [
+            {"id": labelled, "properties": {"dealstage": "Closed Won"}},
+            {"id": right, "properties": {"dealstage": "closedlost"}},
+        ]});
+        let answer = env.ok("batch-update", &input.to_string());
+        assert_eq!(answer["status"], "COMPLETE", "{version}: {answer}");
+        assert_eq!(answer["numErrors"], 0, "{version}: {answer}");
+        let stages: Vec<(&str, &str)> = answer["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .filter_map(|record| Some((record["id"].as_str()?, record["properties"]["dealstage"].as_str()?)))
+            .collect();
+        assert!(
+            stages.contains(&(labelled.as_str(), "closedwon")),
+            "{version}: {answer}"
+        );
+        assert!(stages.contains(&(right.as_str(), "closedlost")), "{version}: {answer}");
+        let requests = env.requests();
+        let routes: Vec<(&str, bool)> = requests
+            .iter()
+            .map(|request| (request.method.as_str(), request.path.ends_with("/batch/update")))
+            .collect();
+        assert_eq!(
+            routes,
+            [("POST", true), ("GET", false), ("POST", true)],
+            "{version}: {requests:#?}"
+        );
+        assert_eq!(
+            requests[1].path,
+            path_in_version("/crm/pipelines/2026-09/deals", version),
+            "{version}"
+        );
+        assert_eq!(inputs_sent(&requests[0]), 2);
+        let resent: Value = serde_json::from_slice(&requests[2].body).expect("a batch body is JSON");
+        assert_eq!(
+            resent["inputs"],
+            json!([{"id": labelled, "properties": {"dealstage": "closedwon"}}]),
+            "{version}"
+        );
+
+        // HubSpot's refusal lists the options with their labels: no lookup.
+        env.clear();
+        let input = json!({"entity": "contacts", "inputs": [
+            {"properties": {"email": "a@example.com", "lifecyclestage": "lead"}},
+            {"properties": {"email": "b@example.com", "lifecyclestage": "Marketing Qualified Lead"}},
+        ]});
+        let answer = env.ok("batch-create", &input.to_string());
+        assert_eq!(answer["status"], "COMPLETE", "{version}: {answer}");
+        assert_eq!(
+            answer["results"].as_array().map(Vec::len),
+            Some(2),
+            "{version}: {answer}"
+        );
+        let sent = batch_requests(&env, "create");
+        assert_eq!(env.requests().len(), 2, "{version}: {:#?}", env.requests());
+        assert_eq!(sent.iter().map(inputs_sent).collect::<Vec<_>>(), [2, 1], "{version}");
+        let resent: Value = serde_json::from_slice(&sent[1].body).expect("a batch body is JSON");
+        assert_eq!(
+            resent["inputs"][0]["properties"]["lifecyclestage"], "marketingqualifiedlead",
+            "{version}"
+        );
+        assert_eq!(resent["inputs"][0]["objectWriteTraceId"], "1", "{version}");
+        assert_eq!(env.mock.record_count("contacts", false), 2, "{version}");
+    }
+}

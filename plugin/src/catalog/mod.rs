@@ -215,8 +215,11 @@ fn entry(action: Action) -> Entry {
                 index as `objectWriteTraceId`, so each record in `results` carries it and each error names the \
                 inputs it is about. A chunk whose outcome is unknown (no answer, a server error) is never sent \
                 again, so no record is created twice: its inputs are listed in `inDoubt`; check them with search \
-                before retrying them. With `dryRun: true` nothing is written: the answer is every chunk's request and \
-                the problems found against the type's property definitions, each at its input's path.",
+                before retrying them. An input HubSpot refuses only because a dropdown value or stage is given by its \
+                label (exactly one option's, any letter case) is sent once more with the internal value, in one \
+                extra request per chunk; an unknown label keeps HubSpot's error. With `dryRun: true` nothing is \
+                written: the answer is every chunk's request and the problems found against the type's property \
+                definitions, each at its input's path.",
             output: BATCH_OUTPUT,
         },
         Action::BatchRead => Entry {
@@ -233,8 +236,9 @@ fn entry(action: Action) -> Entry {
             description: "Changes property values of many records of one type: `inputs` [{id, properties}] (up to \
                 10,000), by record id or by the unique property named in `idProperty`. Sent in chunks of 100; a chunk \
                 that fails for a passing reason is retried as update is (it is safe to repeat). Unknown ids and \
-                refused values come back as errors naming their inputs, the rest is written. `dryRun: true` plans it \
-                without writing, as for batch-create.",
+                refused values come back as errors naming their inputs, the rest is written; values given by label \
+                are sent once more as their internal values, as for batch-create. `dryRun: true` plans it without \
+                writing, as for batch-create.",
             output: BATCH_OUTPUT,
         },
         Action::BatchUpsert => Entry {
@@ -242,6 +246,7 @@ fn entry(action: Action) -> Entry {
             description: "For each input {id, properties}, updates the record whose `idProperty` (required: a property \
                 with unique values, such as a contact's email) equals `id`, or creates it when none does. Sent in \
                 chunks of 100 and safe to repeat. Each record in `results` says `new: true` when it was created. \
+                Values given by label are sent once more as their internal values, as for batch-create. \
                 `dryRun: true` plans it without writing, as for batch-create.",
             output: BATCH_OUTPUT,
         },
