@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use wasmtime::component::{Component, Linker};
+use wasmtime::component::{Component, Instance, InstancePre, Linker};
 use wasmtime::{Engine, Store, UpdateDeadline};
 
 use crate::cache::{CompileCache, Loaded};
@@ -34,9 +34,9 @@ pub(crate) mod bindings {
     });
 }
 
-use bindings::exports::connector::hubspot::crm::Guest as CrmGuest;
+use bindings::exports::connector::hubspot::crm::{Guest as CrmGuest, GuestIndices as CrmIndices};
+use bindings::exports::connector::hubspot::tool::{Guest as ToolGuest, GuestIndices as ToolIndices};
 use bindings::exports::connector::hubspot::types::{Connection, Error as WitError};
-use bindings::{Connector as Bindings, ConnectorPre};
 
 /// The connector component this crate was built with (the `plugin` crate
 /// compiled for `wasm32-wasip2` by `build.rs`).
@@ -49,7 +49,13 @@ const EPOCH_TICK: Duration = Duration::from_millis(10);
 /// calls run in. Cheap to share: calls take `&self`.
 pub struct Connector {
     engine: Engine,
-    pre: ConnectorPre<CallState>,
+    pre: InstancePre<CallState>,
+    /// Where each interface's functions are in the component, found once.
+    /// A call looks up (and type-checks) only the interface it uses: the
+    /// typed `crm` interface has dozens of functions with large types, and
+    /// checking them all would cost every `tool` call tens of microseconds.
+    tool: ToolIndices,
+    crm: CrmIndices,
     sandbox: Sandbox,
     /// The keep-alive client every call's requests go through.
     pool: Arc<Pool>,
@@ -175,7 +181,9 @@ impl Connector {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(load)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).map_err(load)?;
-        let pre = ConnectorPre::new(linker.instantiate_pre(&component).map_err(load)?).map_err(load)?;
+        let pre = linker.instantiate_pre(&component).map_err(load)?;
+        let tool = ToolIndices::new(&pre).map_err(load)?;
+        let crm = CrmIndices::new(&pre).map_err(load)?;
         let ticker = EpochTicker::start(engine.clone())
             .map_err(|error| CallError::Load(format!("the epoch thread could not start: {error}")))?;
         let slots = sandbox
@@ -185,6 +193,8 @@ impl Connector {
         Ok(Self {
             engine,
             pre,
+            tool,
+            crm,
             budget: sandbox.rate_limits.map(|limits| Arc::new(RateBudget::new(limits))),
             observer: None,
             sandbox,
@@ -236,10 +246,9 @@ impl Connector {
         let (guest_connection, token) = self.split_credential(connection);
         let action = action.clone();
         let input = input.clone();
-        self.run(Some(connection), token, move |instance, store| {
+        self.run(Some(connection), token, move |this, instance, store| {
             Box::pin(async move {
-                instance
-                    .connector_hubspot_tool()
+                this.tool(instance, store)?
                     .call_invoke(store, &guest_connection, &action, &input)
                     .await
             })
@@ -250,8 +259,8 @@ impl Connector {
     /// Runs `tool.describe`.
     pub async fn describe(&self) -> Result<String, CallError> {
         let call = self
-            .run(None, None, |instance, store| {
-                Box::pin(async move { instance.connector_hubspot_tool().call_describe(store).await.map(Ok) })
+            .run(None, None, |this, instance, store| {
+                Box::pin(async move { this.tool(instance, store)?.call_describe(store).await.map(Ok) })
             })
             .await?;
         Ok(call.result.unwrap_or_default())
@@ -272,10 +281,17 @@ impl Connector {
             + 'static,
     {
         let (guest_connection, token) = self.split_credential(connection);
-        self.run(Some(connection), token, move |instance, store| {
-            call(instance.connector_hubspot_crm(), store, guest_connection)
+        self.run(Some(connection), token, move |this, instance, store| {
+            Box::pin(async move {
+                let crm = this.crm.load(&mut *store, instance)?;
+                call(&crm, store, guest_connection).await
+            })
         })
         .await
+    }
+
+    fn tool(&self, instance: &Instance, store: &mut Store<CallState>) -> wasmtime::Result<ToolGuest> {
+        self.tool.load(store, instance)
     }
 
     /// The connection the guest gets, and the token the host keeps.
@@ -300,7 +316,8 @@ impl Connector {
     ) -> Result<Call<T>, CallError>
     where
         F: for<'a> FnOnce(
-            &'a Bindings,
+            &'a Self,
+            &'a Instance,
             &'a mut Store<CallState>,
         ) -> BoxFuture<'a, wasmtime::Result<Result<T, WitError>>>,
     {
@@ -355,7 +372,7 @@ impl Connector {
 
         let outcome = tokio::time::timeout(wall_clock.saturating_sub(started.elapsed()), async {
             let instance = self.pre.instantiate_async(&mut store).await?;
-            call(&instance, &mut store).await
+            call(self, &instance, &mut store).await
         })
         .await;
         let redact = |text: String| match &secret {
