@@ -417,6 +417,45 @@ fn sandbox_unknown_action_is_invalid_input() {
 }
 
 #[test]
+fn sandbox_a_call_finds_nothing_of_the_previous_call_in_its_slot() {
+    // One instance slot: every call reuses the memory of the one before,
+    // reset between calls (partly by rewriting the pages kept resident).
+    let connector = load(Sandbox {
+        instance_slots: Some(1),
+        ..limits(Credential::Guest)
+    })
+    .expect("the hostile component loads");
+    let env = env();
+    for round in 0..4 {
+        let call = invoke(&connector, &env.connection, "residue", "").expect("residue runs");
+        assert_eq!(
+            report(&call),
+            json!({ "calls": 1, "nonZeroBytes": 0 }),
+            "call {round} saw what an earlier call left"
+        );
+    }
+}
+
+#[test]
+fn sandbox_instantiate_sends_nothing_and_leaves_the_slot_free() {
+    let connector = load(Sandbox {
+        instance_slots: Some(1),
+        ..limits(Credential::Guest)
+    })
+    .expect("the hostile component loads");
+    let env = env();
+    for _ in 0..3 {
+        runtime()
+            .block_on(connector.instantiate())
+            .expect("a fresh instance is made and dropped");
+    }
+    // The one slot is free again, and the calls after it start afresh.
+    let call = invoke(&connector, &env.connection, "residue", "").expect("residue runs");
+    assert_eq!(report(&call), json!({ "calls": 1, "nonZeroBytes": 0 }));
+    assert!(env.requests().is_empty(), "instantiating sent a request");
+}
+
+#[test]
 fn sandbox_resource_hoarding_is_capped() {
     // Header maps live in host memory, outside the linear-memory cap: a guest
     // that keeps creating them must run into a host limit, not the CPU budget.

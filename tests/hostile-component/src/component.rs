@@ -59,6 +59,7 @@ const ACTIONS: &[&str] = &[
     "body-budget",
     "connect",
     "resolve",
+    "residue",
 ];
 
 /// Bytes `spam` tries to write to each of stdout and stderr.
@@ -86,6 +87,7 @@ impl Tool for Component {
             "body-budget" => Ok(body_budget().to_string()),
             "connect" => Ok(connect(&input_json).to_string()),
             "resolve" => Ok(resolve(&input_json).to_string()),
+            "residue" => Ok(residue().to_string()),
             other => Err(invalid(
                 "",
                 format!("unknown action `{other}`; known: {}", ACTIONS.join(", ")),
@@ -181,6 +183,24 @@ impl Crm for Component {
     fn preview_batch(_: Connection, _: crm::BatchWriteRequest) -> Result<crm::WritePreview, Error> {
         Err(unsupported())
     }
+}
+
+/// Bytes `residue` allocates and marks: well past the memory a slot keeps
+/// resident between calls, so both ways of resetting it are exercised.
+const RESIDUE_BYTES: usize = 2 * 1024 * 1024;
+
+/// What a previous call in the same instance slot left behind: a static
+/// counter (in the data image) and marked heap memory. A zeroed allocation
+/// takes fresh pages from `memory.grow`, which the allocator trusts to be
+/// zero, so marks that survived a slot's reset would show up in it.
+fn residue() -> Value {
+    static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let calls = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    let mut heap = vec![0u8; RESIDUE_BYTES];
+    let marked = heap.iter().filter(|byte| **byte != 0).count();
+    heap.fill(0xA5);
+    black_box(&heap);
+    json!({ "calls": calls, "nonZeroBytes": marked })
 }
 
 fn invalid(path: &str, message: impl Into<String>) -> Error {
