@@ -2,12 +2,12 @@
 //! so that the next process loads it in milliseconds instead of compiling it
 //! for most of a second.
 //!
-//! An entry is named by a SHA-256 of the component's bytes and the engine's
-//! compatibility hash (wasmtime's version, the target and every setting that
-//! changes compiled code), so a changed component or engine never meets an old
-//! entry. Loading compiled code runs it unchecked, so an entry is loaded only
-//! if it carries an HMAC made with this cache's secret key, which only the
-//! writer of the cache can read: a file someone else put there, or one cut
+//! An entry is named by a BLAKE3 hash of the component's bytes and the
+//! engine's compatibility hash (wasmtime's version, the target and every
+//! setting that changes compiled code), so a changed component or engine never
+//! meets an old entry. Loading compiled code runs it unchecked, so an entry is
+//! loaded only if it carries a MAC (keyed BLAKE3) made with this cache's
+//! secret key, which only the writer of the cache can read: a file someone else put there, or one cut
 //! short, is ignored and the component compiled again. Entries are written to
 //! a temporary file and renamed into place, so processes racing to fill the
 //! cache each see a whole file or none.
@@ -18,16 +18,15 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
 /// The environment variable that overrides the cache directory.
 pub const CACHE_DIR_VARIABLE: &str = "HUBSPOT_HARNESS_CACHE_DIR";
 
-/// What an entry starts with: the format, then the HMAC of the rest.
-const MAGIC: &[u8; 8] = b"HSHCC\x001\n";
-const MAC_BYTES: usize = 32;
+/// What an entry starts with: the format, then the MAC of the rest.
+const MAGIC: &[u8; 8] = b"HSHCC\x002\n";
+const MAC_BYTES: usize = blake3::OUT_LEN;
 const SECRET_FILE: &str = "secret.key";
 const SECRET_BYTES: usize = 32;
 
@@ -102,7 +101,9 @@ impl CompileCache {
             }
         };
         let path = self.dir.join(format!("{key}.cwasm"));
-        if let Some(component) = read_entry(&path, &secret).and_then(|payload| deserialize_verified(engine, &payload)) {
+        if let Some(component) =
+            read_entry(&path, &secret).and_then(|entry| deserialize_verified(engine, entry.payload()))
+        {
             return Ok((component, Loaded::FromCache));
         }
         let component = Component::new(engine, wasm)?;
@@ -118,7 +119,7 @@ impl CompileCache {
 
     /// The cache's secret key, made on first use; the directory must be the
     /// user's own and closed to others.
-    fn secret(&self) -> Result<Vec<u8>, String> {
+    fn secret(&self) -> Result<[u8; SECRET_BYTES], String> {
         let shown = |error: std::io::Error| format!("{}: {error}", self.dir.display());
         create_private_dir(&self.dir).map_err(shown)?;
         check_private(&self.dir, true).map_err(|why| format!("{}: {why}", self.dir.display()))?;
@@ -137,16 +138,15 @@ impl CompileCache {
         }
         check_private(&path, false).map_err(|why| format!("{}: {why}", path.display()))?;
         let secret = fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))?;
-        if secret.len() != SECRET_BYTES {
-            return Err(format!("{} is not a cache key", path.display()));
-        }
-        Ok(secret)
+        secret
+            .try_into()
+            .map_err(|_| format!("{} is not a cache key", path.display()))
     }
 
-    fn write_entry(&self, path: &Path, secret: &[u8], payload: &[u8]) -> std::io::Result<()> {
+    fn write_entry(&self, path: &Path, secret: &[u8; SECRET_BYTES], payload: &[u8]) -> std::io::Result<()> {
         let mut contents = Vec::with_capacity(MAGIC.len() + MAC_BYTES + payload.len());
         contents.extend_from_slice(MAGIC);
-        contents.extend_from_slice(&hmac_sha256(secret, payload));
+        contents.extend_from_slice(blake3::keyed_hash(secret, payload).as_bytes());
         contents.extend_from_slice(payload);
         let name = path
             .file_name()
@@ -175,24 +175,24 @@ impl CompileCache {
 
 /// The entry's name: the component and the engine settings it was compiled with.
 fn entry_key(engine: &Engine, wasm: &[u8]) -> String {
-    let mut hasher = ShaHasher(Sha256::new());
+    let mut hasher = KeyHasher(blake3::Hasher::new());
     hasher.write(b"hubspot-harness compile cache\0");
     hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
     std::hash::Hash::hash(&engine.precompile_compatibility_hash(), &mut hasher);
-    hasher.write(&Sha256::digest(wasm));
-    hex(&hasher.0.finalize())
+    hasher.write(blake3::hash(wasm).as_bytes());
+    hasher.0.finalize().to_hex().to_string()
 }
 
-/// Feeds `Hash` implementations into SHA-256, so the key is stable across
+/// Feeds `Hash` implementations into BLAKE3, so the key is stable across
 /// processes (the standard hasher is not guaranteed to be).
-struct ShaHasher(Sha256);
+struct KeyHasher(blake3::Hasher);
 
-impl Hasher for ShaHasher {
+impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
-        let digest = self.0.clone().finalize();
-        u64::from_le_bytes([
-            digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
-        ])
+        let digest = self.0.finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest.as_bytes()[..8]);
+        u64::from_le_bytes(first)
     }
 
     fn write(&mut self, bytes: &[u8]) {
@@ -200,24 +200,36 @@ impl Hasher for ShaHasher {
     }
 }
 
-/// The payload of the entry at `path` if its HMAC is right; `None` for a
-/// missing, foreign, altered or truncated file.
-fn read_entry(path: &Path, secret: &[u8]) -> Option<Vec<u8>> {
+/// A cache file whose MAC is right; its payload is borrowed, not copied.
+struct Entry {
+    contents: Vec<u8>,
+}
+
+impl Entry {
+    const HEADER: usize = MAGIC.len() + MAC_BYTES;
+
+    fn payload(&self) -> &[u8] {
+        self.contents.get(Self::HEADER..).unwrap_or_default()
+    }
+}
+
+/// The entry at `path` if its MAC is right; `None` for a missing, foreign,
+/// altered or truncated file.
+fn read_entry(path: &Path, secret: &[u8; SECRET_BYTES]) -> Option<Entry> {
     check_private(path, false).ok()?;
     let contents = fs::read(path).ok()?;
     let rest = contents.strip_prefix(MAGIC.as_slice())?;
     let (mac, payload) = rest.split_at_checked(MAC_BYTES)?;
-    let expected = hmac_sha256(secret, payload);
-    // Not secret-dependent timing that matters here: the key never leaves the
-    // user, and the comparison only decides whether to recompile.
-    (mac == expected.as_slice()).then(|| payload.to_vec())
+    let mac: [u8; MAC_BYTES] = mac.try_into().ok()?;
+    // `blake3::Hash` compares in constant time.
+    (blake3::Hash::from_bytes(mac) == blake3::keyed_hash(secret, payload)).then_some(Entry { contents })
 }
 
 /// Turns bytes this cache wrote back into a component.
 ///
 /// `Component::deserialize` is `unsafe` because it maps the bytes as machine
 /// code without checking them. The one caller passes only a payload whose
-/// HMAC under this cache's secret key it has just verified, in memory (no file
+/// MAC under this cache's secret key it has just verified, in memory (no file
 /// can change between the check and the load), so the bytes are exactly what
 /// `Component::serialize` produced in a process of this user; wasmtime itself
 /// still rejects an entry from an incompatible engine, which then counts as a
@@ -227,31 +239,9 @@ fn read_entry(path: &Path, secret: &[u8]) -> Option<Vec<u8>> {
     reason = "loading verified output of Component::serialize; see the doc comment"
 )]
 fn deserialize_verified(engine: &Engine, payload: &[u8]) -> Option<Component> {
-    // SAFETY: `payload` carries a valid HMAC under the cache's secret key, so
+    // SAFETY: `payload` carries a valid MAC under the cache's secret key, so
     // it is the unaltered output of `Component::serialize` (see above).
     unsafe { Component::deserialize(engine, payload) }.ok()
-}
-
-/// HMAC-SHA256 (RFC 2104).
-fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; MAC_BYTES] {
-    const BLOCK: usize = 64;
-    let mut block = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        block[..MAC_BYTES].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.map(|k| k ^ byte);
-    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
-    Sha256::new()
-        .chain_update(pad(0x5c))
-        .chain_update(inner)
-        .finalize()
-        .into()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
@@ -327,14 +317,6 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("hubspot-harness-cache-unit-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         CompileCache::new(dir)
-    }
-
-    #[test]
-    fn hmac_matches_rfc_4231_test_case_2() {
-        assert_eq!(
-            hex(&hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
     }
 
     #[test]

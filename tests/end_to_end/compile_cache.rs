@@ -82,7 +82,7 @@ fn compile_cache_ignores_an_entry_it_did_not_write() {
     assert_eq!(loaded_by_a_process(&dir, &[]), "compiled-and-cached");
     let entry = entries(&dir).pop().expect("one entry");
     let mut bytes = std::fs::read(&entry).expect("the entry reads");
-    // One byte of the compiled code changed, the HMAC left as it was.
+    // One byte of the compiled code changed, the MAC left as it was.
     let last = bytes.len() - 1;
     bytes[last] ^= 0x01;
     std::fs::remove_file(&entry).expect("the entry is removed");
