@@ -51,7 +51,7 @@ impl Tool for Component {
     }
 
     fn describe() -> String {
-        catalog::describe().to_string()
+        catalog::DESCRIBE.to_owned()
     }
 }
 
