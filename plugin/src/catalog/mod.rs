@@ -2,10 +2,11 @@
 //! connection, the errors, and every action with its schema, output and samples.
 //!
 //! Its one source is the builder ([`describe`]), which compiles natively only.
-//! Components serve [`DESCRIBE`], the builder's compact JSON text checked in
-//! as `describe.json`, so that none of the building is compiled into them. A
-//! unit test fails when the file differs from what the builder makes, and
-//! names the command that regenerates it.
+//! Its compact JSON text is checked in as `describe.json`; a unit test fails
+//! when the file differs from what the builder makes, and names the command
+//! that regenerates it. Components serve [`describe_json`], that text as
+//! build.rs deflated it, so that neither the building nor the whole text is
+//! compiled into them.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod builder;
@@ -19,13 +20,24 @@ pub use builder::describe;
 #[cfg(not(target_arch = "wasm32"))]
 pub use schema::{CUSTOM_OBJECT_PATTERN, NAME_PATTERN, input_schema};
 
-/// The catalog as the components serve it: [`describe`]'s compact JSON text
-/// (the file's closing newline is not part of it).
-pub const DESCRIBE: &str = include_str!("describe.json").trim_ascii_end();
+/// The catalog as the components serve it: [`describe`]'s compact JSON text.
+///
+/// build.rs checked that the stream inflates to the text, so the empty text
+/// that stands for a failure here is never served.
+pub fn describe_json() -> String {
+    let compressed = include_bytes!(concat!(env!("OUT_DIR"), "/describe.json.deflate"));
+    miniz_oxide::inflate::decompress_to_vec(compressed)
+        .ok()
+        .and_then(|text| String::from_utf8(text).ok())
+        .unwrap_or_default()
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The checked-in text (the file's closing newline is not part of it).
+    const DESCRIBE: &str = include_str!("describe.json").trim_ascii_end();
 
     /// Where the served text is kept, and the command that rewrites it.
     const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/catalog/describe.json");
@@ -57,12 +69,20 @@ mod tests {
     }
 
     #[test]
-    fn the_file_is_the_served_text_and_one_newline() {
+    fn the_file_is_the_text_and_one_newline() {
         let file = include_str!("describe.json");
         assert_eq!(
             file.strip_suffix('\n'),
             Some(DESCRIBE),
             "regenerate it with: {REGENERATE}"
+        );
+    }
+
+    #[test]
+    fn the_served_text_is_the_checked_in_text() {
+        assert!(
+            describe_json() == DESCRIBE,
+            "the deflated catalog does not inflate to describe.json"
         );
     }
 }

@@ -51,7 +51,7 @@ impl Tool for Component {
     }
 
     fn describe() -> String {
-        catalog::DESCRIBE.to_owned()
+        catalog::describe_json()
     }
 }
 
