@@ -12,6 +12,7 @@ use crate::execute::{begin, resolve};
 use crate::http::{HttpRequest, Method};
 use crate::labels::{self, Choice};
 use crate::lookup::{Lookups, edit_distance};
+use crate::order;
 use crate::plan;
 use crate::request::{ArchiveRequest, CreateRequest, PropertiesRequest, UpdateRequest};
 use crate::transport::Transport;
@@ -228,7 +229,7 @@ pub(crate) fn check_properties(definitions: &[PropertyDefinition], written: &mut
 /// That `name` is no property of the type, with the closest names.
 fn unknown_message(name: &str, definitions: &[PropertyDefinition]) -> String {
     let given = name.to_ascii_lowercase();
-    let mut ranked: Vec<(usize, &str)> = definitions
+    let ranks: Vec<(usize, &str)> = definitions
         .iter()
         .map(|definition| {
             let by_name = edit_distance(&given, &definition.name.to_ascii_lowercase());
@@ -236,10 +237,12 @@ fn unknown_message(name: &str, definitions: &[PropertyDefinition]) -> String {
             (by_name.min(by_label), definition.name.as_str())
         })
         .collect();
-    ranked.sort_unstable();
+    let mut ranked: Vec<usize> = (0..ranks.len()).collect();
+    order::sort_by(&mut ranked, &|a, b| ranks.get(a).cmp(&ranks.get(b)));
     let close: Vec<String> = ranked
         .into_iter()
         .take(CLOSE_NAMES)
+        .filter_map(|index| ranks.get(index))
         .map(|(_, name)| format!("`{name}`"))
         .collect();
     if close.is_empty() {
