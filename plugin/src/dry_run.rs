@@ -75,7 +75,7 @@ pub fn preview<T: Transport>(
 ) -> Result<WritePreview, Error> {
     match request {
         WriteRequest::Create(request) => {
-            let (mut lookups, first) = begin(transport, connection, request, plan::create)?;
+            let (mut lookups, first) = begin(transport, connection, &|version| plan::create(request, version))?;
             let mut resolved = resolve(&mut lookups, request)?.unwrap_or_else(|| request.clone());
             let problems = check(&mut lookups, &resolved.object_type, &mut resolved.properties)?;
             let http = match problems.changed {
@@ -85,7 +85,7 @@ pub fn preview<T: Transport>(
             Ok(problems.into_preview(http))
         }
         WriteRequest::Update(request) => {
-            let (mut lookups, first) = begin(transport, connection, request, plan::update)?;
+            let (mut lookups, first) = begin(transport, connection, &|version| plan::update(request, version))?;
             let mut resolved = resolve(&mut lookups, request)?.unwrap_or_else(|| request.clone());
             let problems = check(&mut lookups, &resolved.object_type, &mut resolved.properties)?;
             let http = match problems.changed {
@@ -95,7 +95,7 @@ pub fn preview<T: Transport>(
             Ok(problems.into_preview(http))
         }
         WriteRequest::Archive(request) => {
-            let (mut lookups, first) = begin(transport, connection, request, plan::archive)?;
+            let (mut lookups, first) = begin(transport, connection, &|version| plan::archive(request, version))?;
             let http = match resolve(&mut lookups, request)? {
                 Some(resolved) => plan::archive(&resolved, lookups.version())?,
                 None => first,
