@@ -544,16 +544,25 @@ fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> 
     Ok(scalar_text(Value::deserialize(deserializer)?).unwrap_or_default())
 }
 
+// The maps below are filled by inserting rather than collected: collecting
+// into a `BTreeMap` sorts first, one more copy of the stable sort in the
+// component for each map type.
+
 fn text_map<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, Option<String>>, D::Error> {
     let map = Option::<BTreeMap<String, Value>>::deserialize(deserializer)?.unwrap_or_default();
-    Ok(map.into_iter().map(|(key, value)| (key, scalar_text(value))).collect())
+    let mut texts = BTreeMap::new();
+    for (key, value) in map {
+        texts.insert(key, scalar_text(value));
+    }
+    Ok(texts)
 }
 
 fn text_map_required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error> {
-    Ok(text_map(deserializer)?
-        .into_iter()
-        .map(|(key, value)| (key, value.unwrap_or_default()))
-        .collect())
+    let mut texts = BTreeMap::new();
+    for (key, value) in text_map(deserializer)? {
+        texts.insert(key, value.unwrap_or_default());
+    }
+    Ok(texts)
 }
 
 #[cfg(test)]

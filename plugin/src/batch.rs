@@ -47,6 +47,7 @@ use crate::input_path::{Field, InputPath, PropertyPart, Vocabulary};
 use crate::labels;
 use crate::limits::{BATCH_READ_HISTORY_SIZE, BATCH_SIZE, MAX_BATCH_INPUTS};
 use crate::lookup::Lookups;
+use crate::order;
 use crate::plan::{associations_json, objects_path, properties_json, properties_or_default};
 use crate::request::{AssociationInput, CreateRequest};
 use crate::response::property_problems;
@@ -695,7 +696,7 @@ fn error_indexes(request: &BatchRequest, range: Range<usize>, error: &Map<String
             })
             .collect()
     };
-    indexes.sort_unstable();
+    order::sort_by(&mut indexes, &|a, b| a.cmp(&b));
     indexes.dedup();
     indexes
 }

@@ -12,6 +12,7 @@ use crate::execute::{begin, resolve};
 use crate::http::{HttpRequest, Method};
 use crate::labels::{self, Choice};
 use crate::lookup::{Lookups, edit_distance};
+use crate::order;
 use crate::plan;
 use crate::request::{ArchiveRequest, CreateRequest, PropertiesRequest, UpdateRequest};
 use crate::transport::Transport;
@@ -74,7 +75,7 @@ pub fn preview<T: Transport>(
 ) -> Result<WritePreview, Error> {
     match request {
         WriteRequest::Create(request) => {
-            let (mut lookups, first) = begin(transport, connection, request, plan::create)?;
+            let (mut lookups, first) = begin(transport, connection, &|version| plan::create(request, version))?;
             let mut resolved = resolve(&mut lookups, request)?.unwrap_or_else(|| request.clone());
             let problems = check(&mut lookups, &resolved.object_type, &mut resolved.properties)?;
             let http = match problems.changed {
@@ -84,7 +85,7 @@ pub fn preview<T: Transport>(
             Ok(problems.into_preview(http))
         }
         WriteRequest::Update(request) => {
-            let (mut lookups, first) = begin(transport, connection, request, plan::update)?;
+            let (mut lookups, first) = begin(transport, connection, &|version| plan::update(request, version))?;
             let mut resolved = resolve(&mut lookups, request)?.unwrap_or_else(|| request.clone());
             let problems = check(&mut lookups, &resolved.object_type, &mut resolved.properties)?;
             let http = match problems.changed {
@@ -94,7 +95,7 @@ pub fn preview<T: Transport>(
             Ok(problems.into_preview(http))
         }
         WriteRequest::Archive(request) => {
-            let (mut lookups, first) = begin(transport, connection, request, plan::archive)?;
+            let (mut lookups, first) = begin(transport, connection, &|version| plan::archive(request, version))?;
             let http = match resolve(&mut lookups, request)? {
                 Some(resolved) => plan::archive(&resolved, lookups.version())?,
                 None => first,
@@ -228,7 +229,7 @@ pub(crate) fn check_properties(definitions: &[PropertyDefinition], written: &mut
 /// That `name` is no property of the type, with the closest names.
 fn unknown_message(name: &str, definitions: &[PropertyDefinition]) -> String {
     let given = name.to_ascii_lowercase();
-    let mut ranked: Vec<(usize, &str)> = definitions
+    let ranks: Vec<(usize, &str)> = definitions
         .iter()
         .map(|definition| {
             let by_name = edit_distance(&given, &definition.name.to_ascii_lowercase());
@@ -236,10 +237,12 @@ fn unknown_message(name: &str, definitions: &[PropertyDefinition]) -> String {
             (by_name.min(by_label), definition.name.as_str())
         })
         .collect();
-    ranked.sort_unstable();
+    let mut ranked: Vec<usize> = (0..ranks.len()).collect();
+    order::sort_by(&mut ranked, &|a, b| ranks.get(a).cmp(&ranks.get(b)));
     let close: Vec<String> = ranked
         .into_iter()
         .take(CLOSE_NAMES)
+        .filter_map(|index| ranks.get(index))
         .map(|(_, name)| format!("`{name}`"))
         .collect();
     if close.is_empty() {

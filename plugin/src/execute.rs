@@ -91,7 +91,7 @@ pub fn search_pages<T: Transport, R: DeserializeOwned + Keyed>(
     connection: &Connection,
     request: &SearchRequest,
 ) -> Result<Collected<R>, Error> {
-    let (mut lookups, first) = begin(transport, connection, request, plan::search)?;
+    let (mut lookups, first) = begin(transport, connection, &|version| plan::search(request, version))?;
     let version = lookups.version();
     let resolved = resolve(&mut lookups, request)?;
     let request = resolved.as_ref().unwrap_or(request);
@@ -199,7 +199,7 @@ pub fn list<T: Transport, R: DeserializeOwned>(
     connection: &Connection,
     request: &ListRequest,
 ) -> Result<Collected<R>, Error> {
-    let (mut lookups, first) = begin(transport, connection, request, plan::list)?;
+    let (mut lookups, first) = begin(transport, connection, &|version| plan::list(request, version))?;
     let version = lookups.version();
     let resolved = resolve(&mut lookups, request)?;
     let request = resolved.as_ref().unwrap_or(request);
@@ -230,7 +230,7 @@ pub fn get_owners<T: Transport, R: DeserializeOwned>(
     connection: &Connection,
     request: &OwnersRequest,
 ) -> Result<Collected<R>, Error> {
-    let (mut lookups, _) = begin(transport, connection, request, |request, version| {
+    let (mut lookups, _) = begin(transport, connection, &|version| {
         plan::owners_page(request, version, None)
     })?;
     let version = lookups.version();
@@ -242,7 +242,7 @@ pub fn get_object_types<T: Transport>(
     transport: &mut T,
     connection: &Connection,
 ) -> Result<Vec<ObjectTypeInfo>, Error> {
-    let (mut lookups, _) = begin(transport, connection, &(), |(), version| Ok(plan::schemas(version)))?;
+    let (mut lookups, _) = begin(transport, connection, &|version| Ok(plan::schemas(version)))?;
     Ok(object_types::all(lookups.schemas()?))
 }
 
@@ -254,7 +254,9 @@ pub fn associate<T: Transport, D: Decode>(
     connection: &Connection,
     request: &AssociateRequest,
 ) -> Result<D, Error> {
-    let (mut lookups, _) = begin(transport, connection, request, association::associate_first)?;
+    let (mut lookups, _) = begin(transport, connection, &|version| {
+        association::associate_first(request, version)
+    })?;
     let resolved = resolve(&mut lookups, request)?;
     let request = resolved.as_ref().unwrap_or(request);
     let http = association::plan_associate(&mut lookups, request)?.map_err(association::Unresolved::into_error)?;
@@ -269,7 +271,7 @@ pub fn get_associations<T: Transport>(
     connection: &Connection,
     request: &AssociationsRequest,
 ) -> Result<Collected<Box<RawValue>>, Error> {
-    let (mut lookups, _) = begin(transport, connection, request, |request, version| {
+    let (mut lookups, _) = begin(transport, connection, &|version| {
         association::associations_page(request, version, None)
     })?;
     let version = lookups.version();
@@ -307,7 +309,9 @@ pub fn remove_association<T: Transport>(
     connection: &Connection,
     request: &RemoveAssociationRequest,
 ) -> Result<(), Error> {
-    let (mut lookups, _) = begin(transport, connection, request, association::remove_first)?;
+    let (mut lookups, _) = begin(transport, connection, &|version| {
+        association::remove_first(request, version)
+    })?;
     let resolved = resolve(&mut lookups, request)?;
     let request = resolved.as_ref().unwrap_or(request);
     let http = association::plan_remove(&mut lookups, request)?.map_err(association::Unresolved::into_error)?;
@@ -332,12 +336,16 @@ pub fn preview_association<T: Transport>(
 ) -> Result<WritePreview, Error> {
     let planned = match request {
         AssociationWrite::Associate(request) => {
-            let (mut lookups, _) = begin(transport, connection, request, association::associate_first)?;
+            let (mut lookups, _) = begin(transport, connection, &|version| {
+                association::associate_first(request, version)
+            })?;
             let resolved = resolve(&mut lookups, request)?;
             association::plan_associate(&mut lookups, resolved.as_ref().unwrap_or(request))?
         }
         AssociationWrite::Remove(request) => {
-            let (mut lookups, _) = begin(transport, connection, request, association::remove_first)?;
+            let (mut lookups, _) = begin(transport, connection, &|version| {
+                association::remove_first(request, version)
+            })?;
             let resolved = resolve(&mut lookups, request)?;
             association::plan_remove(&mut lookups, resolved.as_ref().unwrap_or(request))?
         }
@@ -361,7 +369,7 @@ fn send<T: Transport, R: Resolvable, D: Decode>(
     request: &R,
     plan: fn(&R, ApiVersion) -> Result<HttpRequest, Error>,
 ) -> Result<D, Error> {
-    let (mut lookups, first) = begin(transport, connection, request, plan)?;
+    let (mut lookups, first) = begin(transport, connection, &|version| plan(request, version))?;
     let http = match resolve(&mut lookups, request)? {
         Some(resolved) => plan(&resolved, lookups.version())?,
         None => first,
@@ -382,7 +390,7 @@ fn write<T: Transport, R: Resolvable, D: Decode>(
     request: &R,
     plan: fn(&R, ApiVersion) -> Result<HttpRequest, Error>,
 ) -> Result<D, Error> {
-    let (mut lookups, first) = begin(transport, connection, request, plan)?;
+    let (mut lookups, first) = begin(transport, connection, &|version| plan(request, version))?;
     let (mut request, http) = match resolve(&mut lookups, request)? {
         Some(resolved) => {
             let http = plan(&resolved, lookups.version())?;
@@ -421,14 +429,16 @@ fn write<T: Transport, R: Resolvable, D: Decode>(
 /// input first and bad input never costs a request. Until the connection is
 /// checked the plan uses the default version; a connection naming an unknown
 /// version then fails its check, and nothing is sent.
-pub(crate) fn begin<'t, T: Transport, R>(
+///
+/// `plan` is behind a reference so that the component has one copy of this
+/// whatever the request.
+pub(crate) fn begin<'t, T: Transport>(
     transport: &'t mut T,
     connection: &Connection,
-    request: &R,
-    plan: impl FnOnce(&R, ApiVersion) -> Result<HttpRequest, Error>,
+    plan: &dyn Fn(ApiVersion) -> Result<HttpRequest, Error>,
 ) -> Result<(Lookups<'t, T>, HttpRequest), Error> {
     let version = ApiVersion::from_connection(connection.api_version.as_deref()).unwrap_or_default();
-    let first = plan(request, version)?;
+    let first = plan(version)?;
     Ok((connect(transport, connection, version)?, first))
 }
 

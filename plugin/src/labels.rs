@@ -10,6 +10,7 @@ use crate::answer::{Page, PropertyDefinition};
 use crate::entity::ObjectType;
 use crate::error::{Error, PropertyProblem};
 use crate::lookup::Lookups;
+use crate::order;
 use crate::plan;
 use crate::request::PipelinesRequest;
 use crate::response::embedded_items;
@@ -237,9 +238,14 @@ pub fn internal_values_reusing<T: Transport>(
     let pipelines = &mut read.pipelines;
     let mut replacements: Vec<(usize, String)> = Vec::new();
     // The pipeline first: a stage is matched within the pipeline written.
-    let mut ordered: Vec<&PropertyProblem> = problems.iter().collect();
-    ordered.sort_by_key(|problem| fields.is_none_or(|fields| problem.name != fields.pipeline));
-    for problem in ordered {
+    let later = |index: usize| {
+        problems
+            .get(index)
+            .is_none_or(|problem| fields.is_none_or(|fields| problem.name != fields.pipeline))
+    };
+    let mut ordered: Vec<usize> = (0..problems.len()).collect();
+    order::sort_by(&mut ordered, &|a, b| later(a).cmp(&later(b)).then(a.cmp(&b)));
+    for problem in ordered.into_iter().filter_map(|index| problems.get(index)) {
         let Some(index) = index_of(&problem.name) else {
             return Ok(None);
         };

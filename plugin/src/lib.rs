@@ -44,6 +44,7 @@ pub mod labels;
 pub mod limits;
 pub mod lookup;
 pub mod object_types;
+pub mod order;
 pub mod plan;
 pub mod property_search;
 pub mod request;

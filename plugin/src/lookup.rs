@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::http::HttpRequest;
 use crate::input_path::InputPath;
 use crate::limits::MAX_OWNERS;
+use crate::order;
 use crate::plan;
 use crate::request::OwnersRequest;
 use crate::transport::Transport;
@@ -328,23 +329,24 @@ fn describe_owners(owners: &[&Owner]) -> String {
 /// `given`, in HubSpot's order among equals.
 fn closest_owners<'o>(given: &str, owners: &'o [Owner]) -> Vec<&'o Owner> {
     let given = given.to_ascii_lowercase();
-    let mut ranked: Vec<(usize, usize)> = owners
+    let distances: Vec<usize> = owners
         .iter()
-        .enumerate()
-        .map(|(index, owner)| {
+        .map(|owner| {
             let by_email = owner
                 .email
                 .as_deref()
                 .map_or(usize::MAX, |email| edit_distance(&given, &email.to_ascii_lowercase()));
             let by_name = edit_distance(&given, &owner.full_name().to_ascii_lowercase());
-            (by_email.min(by_name), index)
+            by_email.min(by_name)
         })
         .collect();
-    ranked.sort_unstable();
+    let distance = |index: usize| distances.get(index).copied().unwrap_or(usize::MAX);
+    let mut ranked: Vec<usize> = (0..owners.len()).collect();
+    order::sort_by(&mut ranked, &|a, b| distance(a).cmp(&distance(b)).then(a.cmp(&b)));
     ranked
         .into_iter()
         .take(CLOSEST_OWNERS)
-        .filter_map(|(_, index)| owners.get(index))
+        .filter_map(|index| owners.get(index))
         .collect()
 }
 

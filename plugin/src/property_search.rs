@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::order;
+
 /// The text of a definition that a query is matched against.
 #[derive(Debug, Clone, Copy)]
 pub struct PropertyText<'a> {
@@ -74,16 +76,11 @@ pub fn select<T>(items: Vec<T>, query: Option<&str>, text: impl Fn(&T) -> Proper
 }
 
 /// The indices of the scored items, highest score first, ties in order.
-/// Sorting indices rather than items keeps one copy of the sort in the
-/// component whatever the items are.
 fn best_first(scores: &[Option<u32>]) -> Vec<usize> {
-    let mut order: Vec<(u32, usize)> = scores
-        .iter()
-        .enumerate()
-        .filter_map(|(index, score)| score.map(|score| (score, index)))
-        .collect();
-    order.sort_unstable_by(|(a, first), (b, second)| b.cmp(a).then(first.cmp(second)));
-    order.into_iter().map(|(_, index)| index).collect()
+    let score = |index: usize| scores.get(index).copied().flatten();
+    let mut best: Vec<usize> = (0..scores.len()).filter(|&index| score(index).is_some()).collect();
+    order::sort_by(&mut best, &|a, b| score(b).cmp(&score(a)).then(a.cmp(&b)));
+    best
 }
 
 /// What a model needs to write a value of the property: its name, label,

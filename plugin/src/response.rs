@@ -69,7 +69,12 @@ fn success(response: HttpResponse) -> Result<Success, Error> {
 
 /// Builds the error for a non-2xx response.
 pub fn classify(response: &HttpResponse) -> Error {
-    let json: Option<Value> = serde_json::from_slice(&response.body).ok().filter(Value::is_object);
+    // Read as text, as every other body is: one JSON reader in the component
+    // (JSON is UTF-8, so a body that is not is no JSON either way).
+    let json: Option<Value> = std::str::from_utf8(&response.body)
+        .ok()
+        .and_then(|body| serde_json::from_str(body).ok())
+        .filter(Value::is_object);
     let text = |key: &str| {
         json.as_ref()
             .and_then(|j| j.get(key))

@@ -90,7 +90,7 @@ pub fn handle<T: Transport>(transport: &mut T, config: &Config, request: &Reques
         .map_or(request.path_with_query, |(path, _)| path);
     if path == ACTIONS_PATH {
         return match request.method {
-            "GET" => Reply::json(200, catalog::describe().to_string()),
+            "GET" => Reply::json(200, catalog::describe_json()),
             _ => method_not_allowed(request.method, "GET"),
         };
     }

@@ -51,7 +51,7 @@ impl Tool for Component {
     }
 
     fn describe() -> String {
-        catalog::describe().to_string()
+        catalog::describe_json()
     }
 }
 
