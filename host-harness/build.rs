@@ -40,7 +40,14 @@ fn build() -> Result<(), String> {
         return Ok(());
     }
 
-    for watched in ["plugin/src", "plugin/Cargo.toml", "wit", "Cargo.toml", "Cargo.lock"] {
+    for watched in [
+        "plugin/src",
+        "plugin/build.rs",
+        "plugin/Cargo.toml",
+        "wit",
+        "Cargo.toml",
+        "Cargo.lock",
+    ] {
         println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
     }
 
