@@ -4,4 +4,5 @@
 //! `cargo run -p hubspot-bench --bin bench -- --help` says how to run it.
 
 pub mod native;
+pub mod size;
 pub mod stats;

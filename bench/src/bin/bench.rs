@@ -729,13 +729,39 @@ fn run(plan: Plan) -> Outcome<String> {
         report.line("|---|---|---|");
         let mut previous: Option<u64> = None;
         for (step, overrides) in SIZE_STEPS {
-            let bytes = component_size(overrides)?;
+            let bytes = build_component(overrides)?.len() as u64;
             let change = previous.map_or_else(String::new, |before| {
                 format!("{:+.1} %", (bytes as f64 - before as f64) / before as f64 * 100.0)
             });
             report.line(&format!("| {step} | {bytes} | {change} |"));
             previous = Some(bytes);
         }
+        report.line("");
+        progress("size: attributing the code to crates");
+        let unstripped = build_component(&[("CARGO_PROFILE_COMPONENT_STRIP", "false")])?;
+        let parts = hubspot_bench::size::breakdown(&unstripped)?;
+        let code: u64 = parts.code_by_crate.iter().map(|(_, bytes)| bytes).sum();
+        let stripped = size as u64;
+        report.line("What the component's bytes are: function bodies by the crate each function comes from (read from the name section of an unstripped build of the same code; an inlined function counts where it ends up, a generic one under the crate that defines it, whatever types it is instantiated with), its data, and the rest of the file (types, imports and exports, the component's own sections and glue).");
+        report.line("");
+        report.line("| part | bytes | share |");
+        report.line("|---|---|---|");
+        let share = |bytes: u64| format!("{:.1} %", bytes as f64 / stripped.max(1) as f64 * 100.0);
+        let mut other_code = 0u64;
+        for (owner, bytes) in &parts.code_by_crate {
+            if *bytes * 100 >= code {
+                report.line(&format!("| code: `{owner}` | {bytes} | {} |", share(*bytes)));
+            } else {
+                other_code += bytes;
+            }
+        }
+        report.line(&format!(
+            "| code: every other crate (under 1 % of the code each) | {other_code} | {} |",
+            share(other_code)
+        ));
+        report.line(&format!("| data segments | {} | {} |", parts.data, share(parts.data)));
+        let rest = stripped.saturating_sub(code + parts.data);
+        report.line(&format!("| the rest of the file | {rest} | {} |", share(rest)));
         report.line("");
     }
     report.target(
@@ -902,8 +928,8 @@ const SIZE_STEPS: &[(&str, &[(&str, &str)])] = &[
 ];
 
 /// Builds the component with `overrides` into a directory of its own and
-/// returns its size.
-fn component_size(overrides: &[(&str, &str)]) -> Outcome<u64> {
+/// returns its bytes.
+fn build_component(overrides: &[(&str, &str)]) -> Outcome<Vec<u8>> {
     let target_dir = workspace().join("target").join("component-size");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
@@ -937,9 +963,7 @@ fn component_size(overrides: &[(&str, &str)]) -> Outcome<u64> {
         .join("wasm32-wasip2")
         .join("component")
         .join("hubspot_connector.wasm");
-    std::fs::metadata(&wasm)
-        .map(|metadata| metadata.len())
-        .map_err(|error| format!("{}: {error}", wasm.display()))
+    std::fs::read(&wasm).map_err(|error| format!("{}: {error}", wasm.display()))
 }
 
 /// `hubspot-harness invoke read` as a whole process, cache empty then warm;
