@@ -588,26 +588,24 @@ fn run(plan: Plan) -> Outcome<String> {
         "| load the compiled component from the compile cache instead | {} |",
         millis(from_cache)
     ));
-    report.line(&format!(
-        "| instantiate in a fresh store and drop it (`Connector::instantiate`), pooling allocator: median / p99 | {} / {} |",
-        micros(pooled_alone.median),
-        micros(pooled_alone.p99)
-    ));
-    report.line(&format!(
-        "| the same, on-demand allocator: median / p99 | {} / {} |",
-        micros(on_demand_alone.median),
-        micros(on_demand_alone.p99)
-    ));
-    report.line(&format!(
-        "| a call that fails validation (instantiate + parse, no HTTP), pooling allocator: median / p99 | {} / {} |",
-        micros(pooled_instantiate.median),
-        micros(pooled_instantiate.p99)
-    ));
-    report.line(&format!(
-        "| the same, on-demand allocator: median / p99 | {} / {} |",
-        micros(on_demand_instantiate.median),
-        micros(on_demand_instantiate.p99)
-    ));
+    for (step, summary) in [
+        (
+            "instantiate in a fresh store and drop it (`Connector::instantiate`), pooling allocator",
+            pooled_alone,
+        ),
+        ("the same, on-demand allocator", on_demand_alone),
+        (
+            "a call that fails validation (instantiate + parse, no HTTP), pooling allocator",
+            pooled_instantiate,
+        ),
+        ("the same, on-demand allocator", on_demand_instantiate),
+    ] {
+        report.line(&format!(
+            "| {step}: median / p99 | {} / {} |",
+            micros(summary.median),
+            micros(summary.p99)
+        ));
+    }
     report.line(&format!(
         "| `read`, pooling allocator / on-demand allocator (medians) | {} / {} |",
         micros(pooled_read.median),
