@@ -1136,7 +1136,8 @@ fn check_answers_alike(
     embedded: &Connector,
     optimized: &[u8],
 ) -> Outcome<()> {
-    let optimized = Connector::new(optimized, sandbox()).map_err(|error| format!("the optimized component: {error}"))?;
+    let optimized =
+        Connector::new(optimized, sandbox()).map_err(|error| format!("the optimized component: {error}"))?;
     let read = invocation(tenant, "read", READ);
     let answer = |connector: &Connector| -> Outcome<String> {
         let call = runtime
@@ -1148,7 +1149,9 @@ fn check_answers_alike(
     if expected == got {
         Ok(())
     } else {
-        Err(format!("the optimized component answered {got} where the embedded one answered {expected}"))
+        Err(format!(
+            "the optimized component answered {got} where the embedded one answered {expected}"
+        ))
     }
 }
 
