@@ -164,17 +164,19 @@ pub(crate) fn contacts_batch_read_with_history_goes_in_fifties_and_names_missing
     );
 }
 
+/// A deal named `name` in the default pipeline's first stage; its id.
+fn new_deal(env: &Env, name: &str) -> String {
+    env.create(
+        "deals",
+        json!({"dealname": name, "pipeline": "default", "dealstage": "appointmentscheduled"}),
+    )
+}
+
 #[test]
 pub(crate) fn deals_batch_update_and_archive_report_each_input() {
     let env = Env::new();
-    let first = env.create(
-        "deals",
-        json!({"dealname": "A", "pipeline": "default", "dealstage": "appointmentscheduled"}),
-    );
-    let second = env.create(
-        "deals",
-        json!({"dealname": "B", "pipeline": "default", "dealstage": "appointmentscheduled"}),
-    );
+    let first = new_deal(&env, "A");
+    let second = new_deal(&env, "B");
     let input = json!({"entity": "deals", "inputs": [
         {"id": first, "properties": {"amount": "100"}},
         {"id": "999999", "properties": {"amount": "200"}},
@@ -629,14 +631,8 @@ fn contacts_batch_read_of_the_most_inputs_stays_within_the_sandbox() {
 fn batch_writes_given_labels_send_only_the_labelled_inputs_again_under_every_version() {
     for version in API_VERSIONS {
         let env = Env::new().with_api_version(version);
-        let labelled = env.create(
-            "deals",
-            json!({"dealname": "A", "pipeline": "default", "dealstage": "appointmentscheduled"}),
-        );
-        let right = env.create(
-            "deals",
-            json!({"dealname": "B", "pipeline": "default", "dealstage": "appointmentscheduled"}),
-        );
+        let labelled = new_deal(&env, "A");
+        let right = new_deal(&env, "B");
         env.clear();
         let input = json!({"entity": "deals", "inputs": [
             {"id": labelled, "properties": {"dealstage": "Closed Won"}},
